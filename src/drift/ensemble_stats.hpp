@@ -1,0 +1,60 @@
+#pragma once
+// One pass over an ensemble of conformations collects everything the comparison metrics
+// need: pair-distance histograms (all pairs and per element-pair type), bond lengths,
+// torsion histograms, the closest non-bonded contact and energies.
+#include <string>
+#include <vector>
+
+#include "drift/frames.hpp"
+#include "drift/histogram.hpp"
+#include "drift/topology.hpp"
+#include "drift/torsions.hpp"
+
+namespace drift {
+
+struct MetricSettings {
+  double r_max = 6.0;            // h(r) range [0, r_max) in Angstrom, plus an overflow bin
+  double dr = 0.02;              // h(r) bin width
+  int torsion_bins = 36;         // 10 degree bins over [-180, 180)
+  std::vector<double> validity_tolerances{0.1, 0.2};  // Angstrom, bond vs reference mean
+  double clash_distance = 0.75;  // Angstrom, closest allowed non-bonded pair
+  double bond_plot_halfwidth = 0.35;  // bond histogram range: reference mean +- this
+};
+
+class EnsembleStats {
+ public:
+  EnsembleStats(const Topology& topo, const MetricSettings& settings);
+  void add(const Conformation& c);
+
+  size_t count() const { return count_; }
+  const Topology& topology() const { return topo_; }
+  const MetricSettings& settings() const { return settings_; }
+  const Histogram& all_pairs() const { return all_pairs_; }
+  const std::vector<std::string>& pair_types() const { return pair_types_; }
+  const std::vector<Histogram>& pair_type_histograms() const { return by_type_; }
+  const std::vector<Torsion>& torsions() const { return torsions_; }
+  const std::vector<Histogram>& torsion_histograms() const { return torsion_hists_; }
+  std::vector<double> bond_means() const;
+  const std::vector<float>& bond_lengths() const { return bond_lengths_; }  // count x n_bonds
+  const std::vector<float>& min_nonbonded() const { return min_nonbonded_; }
+  const std::vector<double>& energies() const { return energies_; }
+  // Fraction of conformations whose every bond is within tol of ref_means[b] and whose
+  // closest non-bonded pair is at least clash_distance apart.
+  double valid_fraction(const std::vector<double>& ref_means, double tol) const;
+
+ private:
+  const Topology& topo_;
+  MetricSettings settings_;
+  size_t count_ = 0;
+  Histogram all_pairs_;
+  std::vector<std::string> pair_types_;
+  std::vector<int> pair_type_of_;  // per (i<j) pair, index into pair_types_
+  std::vector<Histogram> by_type_;
+  std::vector<Torsion> torsions_;
+  std::vector<Histogram> torsion_hists_;
+  std::vector<float> bond_lengths_;
+  std::vector<float> min_nonbonded_;
+  std::vector<double> energies_;
+};
+
+}  // namespace drift

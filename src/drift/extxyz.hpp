@@ -1,0 +1,41 @@
+#pragma once
+// Extended XYZ (ASE convention): a count line, a comment line of key=value pairs with
+// Properties=species:S:1:pos:R:3[:forces:R:3] and optionally energy=..., then one line per atom.
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "drift/text_lines.hpp"
+
+namespace drift {
+
+struct XyzFrame {
+  std::vector<std::string> species;
+  std::vector<double> x;  // 3 per atom
+  std::vector<double> f;  // 3 per atom, empty when absent
+  double energy = 0.0;
+  bool has_energy = false;
+  std::map<std::string, std::string> info;  // every key=value of the comment line
+  size_t size() const { return species.size(); }
+};
+
+// Parses key=value pairs; values may be "double quoted". Bare keys map to "T".
+std::map<std::string, std::string> parse_extxyz_comment(const std::string& line);
+
+class ExtxyzReader {
+ public:
+  explicit ExtxyzReader(const std::string& path);
+  bool next(XyzFrame& frame);
+  long frames_read() const { return frame_; }
+  const std::string& path() const { return lines_.path(); }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const;
+  LineReader lines_;
+  long frame_ = 0;
+};
+
+void write_extxyz_frame(std::ostream& out, const XyzFrame& frame);
+
+}  // namespace drift

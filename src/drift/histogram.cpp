@@ -1,0 +1,87 @@
+#include "drift/histogram.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace drift {
+
+Histogram::Histogram(double lo, double hi, int bins)
+    : lo_(lo), hi_(hi), width_((hi - lo) / bins), bins_(bins), counts_(bins + 2, 0.0) {
+  if (!(hi > lo) || bins < 1) throw std::invalid_argument("Histogram: need hi > lo and bins >= 1");
+}
+
+void Histogram::add(double value, double weight) {
+  int k;
+  if (value < lo_) k = 0;
+  else if (value >= hi_) k = bins_ + 1;
+  else k = 1 + std::min(bins_ - 1, static_cast<int>((value - lo_) / width_));
+  counts_[k] += weight;
+  total_ += weight;
+}
+
+std::vector<double> Histogram::probabilities() const {
+  std::vector<double> p(counts_.size(), 0.0);
+  if (total_ > 0)
+    for (size_t k = 0; k < p.size(); ++k) p[k] = counts_[k] / total_;
+  return p;
+}
+
+std::vector<double> Histogram::density() const {
+  std::vector<double> d(bins_, 0.0);
+  if (total_ > 0)
+    for (int k = 0; k < bins_; ++k) d[k] = counts_[k + 1] / (total_ * width_);
+  return d;
+}
+
+namespace {
+void check_compatible(const Histogram& p, const Histogram& q) {
+  if (p.bins() != q.bins() || p.lo() != q.lo() || p.hi() != q.hi())
+    throw std::invalid_argument("histograms with different binning cannot be compared");
+}
+}  // namespace
+
+double total_variation(const Histogram& p, const Histogram& q) {
+  check_compatible(p, q);
+  if (p.total() <= 0 || q.total() <= 0) return std::numeric_limits<double>::quiet_NaN();
+  const auto a = p.probabilities(), b = q.probabilities();
+  double s = 0;
+  for (size_t k = 0; k < a.size(); ++k) s += std::fabs(a[k] - b[k]);
+  return 0.5 * s;
+}
+
+double jensen_shannon(const Histogram& p, const Histogram& q) {
+  check_compatible(p, q);
+  if (p.total() <= 0 || q.total() <= 0) return std::numeric_limits<double>::quiet_NaN();
+  const auto a = p.probabilities(), b = q.probabilities();
+  double s = 0;
+  for (size_t k = 0; k < a.size(); ++k) {
+    const double m = 0.5 * (a[k] + b[k]);
+    if (a[k] > 0) s += 0.5 * a[k] * std::log(a[k] / m);
+    if (b[k] > 0) s += 0.5 * b[k] * std::log(b[k] / m);
+  }
+  return std::max(0.0, s);
+}
+
+double wasserstein1(std::vector<double> a, std::vector<double> b) {
+  if (a.empty() || b.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  // Integral of |F_a - F_b| over the merged support.
+  const double na = static_cast<double>(a.size()), nb = static_cast<double>(b.size());
+  size_t i = 0, j = 0;
+  double prev = std::min(a[0], b[0]), w = 0;
+  while (i < a.size() || j < b.size()) {
+    double next;
+    if (j >= b.size() || (i < a.size() && a[i] <= b[j])) next = a[i];
+    else next = b[j];
+    w += std::fabs(i / na - j / nb) * (next - prev);
+    prev = next;
+    while (i < a.size() && a[i] == next) ++i;
+    while (j < b.size() && b[j] == next) ++j;
+  }
+  return w;
+}
+
+}  // namespace drift

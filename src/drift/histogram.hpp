@@ -1,0 +1,37 @@
+#pragma once
+// Fixed-width histogram with explicit underflow and overflow bins, so that probability mass
+// outside the plotted range still counts in distances between distributions.
+#include <vector>
+
+namespace drift {
+
+class Histogram {
+ public:
+  Histogram() = default;
+  Histogram(double lo, double hi, int bins);
+  void add(double value, double weight = 1.0);
+  // Probabilities of [underflow, bin 0 .. bin n-1, overflow]; all zero when empty.
+  std::vector<double> probabilities() const;
+  // Density per unit of x over the regular bins (for plots).
+  std::vector<double> density() const;
+  double centre(int bin) const { return lo_ + (bin + 0.5) * width_; }
+  int bins() const { return bins_; }
+  double lo() const { return lo_; }
+  double hi() const { return hi_; }
+  double total() const { return total_; }
+
+ private:
+  double lo_ = 0, hi_ = 1, width_ = 1;
+  int bins_ = 0;
+  std::vector<double> counts_;  // bins_ + 2
+  double total_ = 0;
+};
+
+// Total variation distance 0.5 * sum |p - q| over all bins (incl. under/overflow): in [0, 1].
+double total_variation(const Histogram& p, const Histogram& q);
+// Jensen-Shannon divergence in nats: in [0, ln 2].
+double jensen_shannon(const Histogram& p, const Histogram& q);
+// Exact 1-D Wasserstein-1 distance between two empirical distributions (inputs unsorted).
+double wasserstein1(std::vector<double> a, std::vector<double> b);
+
+}  // namespace drift

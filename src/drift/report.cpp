@@ -1,0 +1,245 @@
+#include "drift/report.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "drift/atomic_file.hpp"
+
+namespace drift {
+
+namespace {
+
+nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+std::string fmt(double v, int precision = 3) {
+  if (!std::isfinite(v)) return "n/a";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", precision, v);
+  return buf;
+}
+
+std::string tol_label(double tol) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", tol);
+  return buf;
+}
+
+}  // namespace
+
+std::string comparisons_to_json(const NamedEnsemble& reference, const std::vector<Comparison>& rows,
+                                const MetricSettings& settings) {
+  nlohmann::json j;
+  j["reference"] = {{"label", reference.label}, {"samples", reference.stats->count()}};
+  j["settings"] = {{"hr_range_angstrom", {0.0, settings.r_max}},
+                   {"hr_bin_angstrom", settings.dr},
+                   {"torsion_bins", settings.torsion_bins},
+                   {"validity_tolerances_angstrom", settings.validity_tolerances},
+                   {"clash_distance_angstrom", settings.clash_distance},
+                   {"jsd_log_base", "e"}};
+  j["comparisons"] = nlohmann::json::array();
+  for (const auto& c : rows) {
+    nlohmann::json r;
+    r["label"] = c.label;
+    r["samples"] = c.n_sample;
+    r["hr_tvd"] = number_or_null(c.hr_tvd);
+    r["pair_type_tvd_mean"] = number_or_null(c.pair_type_tvd_mean);
+    for (const auto& [k, v] : c.pair_type_tvd) r["pair_type_tvd"][k] = number_or_null(v);
+    r["bond_mae_angstrom"] = number_or_null(c.bond_mae);
+    for (const auto& [tol, v] : c.validity) r["validity"][tol_label(tol)] = number_or_null(v);
+    for (const auto& [k, v] : c.torsion_jsd) r["torsion_jsd"][k] = number_or_null(v);
+    r["torsion_jsd_max"] = number_or_null(c.torsion_jsd_max);
+    r["energy"] = {{"samples_with_energy", c.n_energy_sample},
+                   {"mean", number_or_null(c.energy_mean_sample)},
+                   {"std", number_or_null(c.energy_std_sample)},
+                   {"reference_mean", number_or_null(c.energy_mean_reference)},
+                   {"reference_std", number_or_null(c.energy_std_reference)},
+                   {"w1", number_or_null(c.energy_w1)}};
+    j["comparisons"].push_back(r);
+  }
+  return j.dump(2) + "\n";
+}
+
+std::string comparisons_to_markdown(const NamedEnsemble& reference, const std::vector<Comparison>& rows,
+                                    const MetricSettings& settings) {
+  std::ostringstream md;
+  md << "Reference: **" << reference.label << "** (" << reference.stats->count() << " conformations";
+  if (!reference.stats->energies().empty()) {
+    double m, s;
+    mean_and_std(reference.stats->energies(), m, s);
+    md << ", <E> = " << fmt(m, 2) << " +- " << fmt(s, 2);
+  }
+  md << ")\n\n| ensemble | samples |";
+  for (double tol : settings.validity_tolerances) md << " valid@" << tol_label(tol) << " A |";
+  md << " bond MAE (A) | h(r) TVD | per-type TVD | torsion JSD (max) | <E> | E W1 |\n|---|---|";
+  for (size_t k = 0; k < settings.validity_tolerances.size(); ++k) md << "---|";
+  md << "---|---|---|---|---|---|\n";
+  for (const auto& c : rows) {
+    md << "| " << c.label << " | " << c.n_sample << " |";
+    for (const auto& v : c.validity) md << " " << fmt(v.second, 3) << " |";
+    md << " " << fmt(c.bond_mae, 4) << " | " << fmt(c.hr_tvd, 3) << " | " << fmt(c.pair_type_tvd_mean, 3) << " | "
+       << fmt(c.torsion_jsd_max, 4) << " | " << fmt(c.energy_mean_sample, 2) << " | " << fmt(c.energy_w1, 2) << " |\n";
+  }
+  if (!rows.empty()) {
+    md << "\nPer pair type TVD:\n\n| ensemble |";
+    for (const auto& [k, v] : rows[0].pair_type_tvd) md << " " << k << " |";
+    md << "\n|---|";
+    for (size_t k = 0; k < rows[0].pair_type_tvd.size(); ++k) md << "---|";
+    md << "\n";
+    for (const auto& c : rows) {
+      md << "| " << c.label << " |";
+      for (const auto& [k, v] : c.pair_type_tvd) md << " " << fmt(v, 3) << " |";
+      md << "\n";
+    }
+    md << "\nTorsion JSD (nats):\n\n| ensemble |";
+    for (const auto& [k, v] : rows[0].torsion_jsd) md << " " << k << " |";
+    md << "\n|---|";
+    for (size_t k = 0; k < rows[0].torsion_jsd.size(); ++k) md << "---|";
+    md << "\n";
+    for (const auto& c : rows) {
+      md << "| " << c.label << " |";
+      for (const auto& [k, v] : c.torsion_jsd) md << " " << fmt(v, 4) << " |";
+      md << "\n";
+    }
+  }
+  md << "\nDefinitions: h(r) TVD = 0.5 sum |p-q| over " << settings.dr << " A bins of all intramolecular distances in [0, "
+     << settings.r_max << ") A plus an overflow bin; per-type TVD = mean of the same per element pair; bond MAE = mean over "
+        "bonds of |<r_b> - <r_b>_ref|; valid@t = every bond within t of its reference mean length and no non-bonded pair "
+        "closer than "
+     << settings.clash_distance << " A; torsion JSD = Jensen-Shannon divergence (nats) of " << settings.torsion_bins
+     << "-bin histograms of each rotatable torsion; E W1 = Wasserstein-1 distance of molecule potential energies "
+        "(kcal/mol in LAMMPS real units).\n";
+  return md.str();
+}
+
+namespace {
+
+void write_columns(const std::string& path, const std::vector<double>& x, const std::vector<std::vector<double>>& ys) {
+  std::ostringstream out;
+  char buf[64];
+  for (size_t i = 0; i < x.size(); ++i) {
+    std::snprintf(buf, sizeof buf, "%.6g", x[i]);
+    out << buf;
+    for (const auto& y : ys) {
+      std::snprintf(buf, sizeof buf, " %.6g", i < y.size() ? y[i] : 0.0);
+      out << buf;
+    }
+    out << "\n";
+  }
+  write_file_atomically(path, out.str());
+}
+
+std::vector<double> centres(const Histogram& h) {
+  std::vector<double> c(h.bins());
+  for (int k = 0; k < h.bins(); ++k) c[k] = h.centre(k);
+  return c;
+}
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char ch : s) q += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return q + "'";
+}
+
+std::string sanitize(std::string s) {
+  for (char& ch : s)
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> write_plots(const std::string& dir, const NamedEnsemble& reference,
+                                     const std::vector<NamedEnsemble>& samples, const std::string& gnuplot) {
+  std::vector<NamedEnsemble> all{reference};
+  all.insert(all.end(), samples.begin(), samples.end());
+  std::ostringstream gp;
+  gp << "set terminal png size 1000,700 font ',11'\nset key top right\nset style data lines\n";
+  std::vector<std::string> pngs;
+  auto plot_block = [&](const std::string& name, const std::string& title, const std::string& xlabel,
+                        const std::string& ylabel, const std::vector<double>& x,
+                        const std::vector<std::vector<double>>& ys) {
+    write_columns(dir + "/" + name + ".dat", x, ys);
+    gp << "set output " << quote(dir + "/" + name + ".png") << "\nset title " << quote(title) << "\nset xlabel "
+       << quote(xlabel) << "\nset ylabel " << quote(ylabel) << "\nplot ";
+    for (size_t k = 0; k < all.size(); ++k)
+      gp << (k ? ", " : "") << quote(dir + "/" + name + ".dat") << " using 1:" << k + 2 << " title " << quote(all[k].label)
+         << " lw " << (k == 0 ? 3 : 2);
+    gp << "\n";
+    pngs.push_back(dir + "/" + name + ".png");
+  };
+
+  {
+    std::vector<std::vector<double>> ys;
+    for (const auto& e : all) ys.push_back(e.stats->all_pairs().density());
+    plot_block("hr", "h(r): all intramolecular pair distances", "r (A)", "density (1/A)", centres(reference.stats->all_pairs()), ys);
+  }
+  for (size_t t = 0; t < reference.stats->pair_types().size(); ++t) {
+    std::vector<std::vector<double>> ys;
+    for (const auto& e : all) ys.push_back(e.stats->pair_type_histograms()[t].density());
+    const std::string type = reference.stats->pair_types()[t];
+    plot_block("pairs_" + sanitize(type), "pair distances " + type, "r (A)", "density (1/A)",
+               centres(reference.stats->pair_type_histograms()[t]), ys);
+  }
+  for (size_t t = 0; t < reference.stats->torsions().size(); ++t) {
+    std::vector<std::vector<double>> ys;
+    for (const auto& e : all) ys.push_back(e.stats->torsion_histograms()[t].density());
+    const std::string label = reference.stats->torsions()[t].label;
+    plot_block("torsion_" + sanitize(label), "torsion " + label, "angle (degrees)", "density (1/degree)",
+               centres(reference.stats->torsion_histograms()[t]), ys);
+  }
+  {
+    // Bond-length deviation from the reference mean, all bonds pooled.
+    const auto means = reference.stats->bond_means();
+    const double hw = reference.stats->settings().bond_plot_halfwidth;
+    std::vector<std::vector<double>> ys;
+    Histogram proto(-hw, hw, 70);
+    for (const auto& e : all) {
+      Histogram h = proto;
+      const auto& bl = e.stats->bond_lengths();
+      for (size_t k = 0; k < bl.size(); ++k) h.add(bl[k] - means[k % means.size()]);
+      ys.push_back(h.density());
+    }
+    plot_block("bonds", "bond length minus reference mean, all bonds", "deviation (A)", "density (1/A)", centres(proto), ys);
+  }
+  {
+    // Energies: common range over every ensemble that has them.
+    double lo = INFINITY, hi = -INFINITY;
+    for (const auto& e : all)
+      for (double v : e.stats->energies()) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+    if (std::isfinite(lo) && hi > lo) {
+      const double ref_hi = [&] {
+        auto v = reference.stats->energies();
+        if (v.empty()) return hi;
+        std::sort(v.begin(), v.end());
+        return v[static_cast<size_t>(0.999 * (v.size() - 1))] * 2.0 + 5.0;
+      }();
+      hi = std::min(hi, std::max(ref_hi, lo + 1.0));
+      Histogram proto(lo, hi, 80);
+      std::vector<std::vector<double>> ys;
+      for (const auto& e : all) {
+        Histogram h = proto;
+        for (double v : e.stats->energies()) h.add(v);
+        ys.push_back(h.density());
+      }
+      plot_block("energy", "molecule potential energy", "E (kcal/mol)", "density", centres(proto), ys);
+    }
+  }
+  const std::string script = dir + "/plots.gp";
+  write_file_atomically(script, gp.str());
+  const std::string cmd = gnuplot + " " + quote(script) + " 2>" + quote(dir + "/gnuplot.log");
+  if (std::system(cmd.c_str()) != 0)
+    throw std::runtime_error("gnuplot failed on " + script + " (see " + dir + "/gnuplot.log)");
+  return pngs;
+}
+
+}  // namespace drift

@@ -1,0 +1,158 @@
+// End to end: short ethanol MD through LAMMPS (library interface, examples/ethanol/in.md),
+// then the comparison metrics: an ensemble matches itself exactly, an independent run at the
+// same temperature closely, and a hotter run measurably worse.
+#include <cmath>
+#include <memory>
+
+#include <library.h>
+
+#include "drift/comparison.hpp"
+#include "drift/conformation_source.hpp"
+#include "drift/ensemble_stats.hpp"
+#include "drift/lammps_labeller.hpp"
+#include "drift/topology.hpp"
+#include "test_util.hpp"
+
+using namespace drift;
+
+namespace {
+
+constexpr double kBoltzmannReal = 0.0019872067;  // kcal/mol/K, LAMMPS units real
+
+struct MdRun {
+  std::string dump;
+  std::unique_ptr<EnsembleStats> stats;
+  std::vector<Conformation> confs;
+};
+
+class EthanolMD : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new drift_test::TempDir;
+    topo_ = new Topology(read_lammps_data(drift_test::ethanol_data()));
+    cold_a_ = run_md("a500", 500, 11);
+    cold_b_ = run_md("b500", 500, 22);
+    hot_ = run_md("c800", 800, 33);
+  }
+  static void TearDownTestSuite() {
+    delete cold_a_;
+    delete cold_b_;
+    delete hot_;
+    delete topo_;
+    delete dir_;
+  }
+
+  static MdRun* run_md(const std::string& name, int temperature, int seed) {
+    auto* r = new MdRun;
+    const std::string prefix = dir_->file(name);
+    const std::string ex = drift_test::source_path("examples/ethanol");
+    std::vector<std::string> args = {"lmp", "-log", "none", "-screen", "none", "-nocite",
+                                     "-var", "dir", ex, "-var", "out", prefix,
+                                     "-var", "T", std::to_string(temperature), "-var", "seed", std::to_string(seed),
+                                     "-var", "nx", "4", "-var", "equil", "2000", "-var", "nframes", "20", "-var", "every", "200"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    void* lmp = lammps_open_no_mpi(static_cast<int>(argv.size()), argv.data(), nullptr);
+    lammps_file(lmp, (ex + "/in.md").c_str());
+    lammps_close(lmp);
+    r->dump = prefix + ".dump";
+    r->stats = std::make_unique<EnsembleStats>(*topo_, MetricSettings{});
+    ConformationSource src(r->dump, *topo_);
+    Conformation c;
+    while (src.next(c)) {
+      r->stats->add(c);
+      r->confs.push_back(c);
+    }
+    return r;
+  }
+
+  static drift_test::TempDir* dir_;
+  static Topology* topo_;
+  static MdRun *cold_a_, *cold_b_, *hot_;
+};
+
+drift_test::TempDir* EthanolMD::dir_ = nullptr;
+Topology* EthanolMD::topo_ = nullptr;
+MdRun* EthanolMD::cold_a_ = nullptr;
+MdRun* EthanolMD::cold_b_ = nullptr;
+MdRun* EthanolMD::hot_ = nullptr;
+
+}  // namespace
+
+TEST_F(EthanolMD, WritesEveryMoleculeOfEveryFrameWithForcesAndEnergies) {
+  EXPECT_EQ(cold_a_->stats->count(), 64u * 20u);
+  EXPECT_EQ(cold_a_->stats->energies().size(), cold_a_->stats->count());
+  for (const auto& c : cold_a_->confs) ASSERT_TRUE(c.has_forces());
+}
+
+TEST_F(EthanolMD, MeanEnergyIsNearEquipartition) {
+  double m, s;
+  mean_and_std(cold_a_->stats->energies(), m, s);
+  // 21 internal degrees of freedom: about 21/2 kT above the 0.83 kcal/mol minimum.
+  EXPECT_NEAR(m, 0.83 + 10.5 * kBoltzmannReal * 500, 1.2);
+  mean_and_std(hot_->stats->energies(), m, s);
+  EXPECT_NEAR(m, 0.83 + 10.5 * kBoltzmannReal * 800, 1.8);
+}
+
+TEST_F(EthanolMD, ForceLabelsAreConservativeAndBoltzmann) {
+  // Stein's identity for Boltzmann samples in the centred (3N-3)-dimensional space:
+  // -<beta F . (x - xbar)> = 3N - 3 per molecule. Thermostat forces in the labels, or a
+  // configurational temperature off the target, would break it.
+  for (const auto* run : {cold_a_, hot_}) {
+    const double beta = 1.0 / (kBoltzmannReal * (run == hot_ ? 800 : 500));
+    std::vector<double> v;
+    for (const auto& c : run->confs) {
+      double centre[3] = {0, 0, 0};
+      for (int a = 0; a < 9; ++a)
+        for (int d = 0; d < 3; ++d) centre[d] += c.x[3 * a + d] / 9;
+      double s = 0;
+      for (int a = 0; a < 9; ++a)
+        for (int d = 0; d < 3; ++d) s -= beta * c.f[3 * a + d] * (c.x[3 * a + d] - centre[d]);
+      v.push_back(s);
+    }
+    double mean, sd;
+    mean_and_std(v, mean, sd);
+    const double standard_error = sd / std::sqrt(static_cast<double>(v.size()));
+    // The estimator is noisy (stiff bonds): about 2.5 per molecule-frame here.
+    EXPECT_LT(standard_error, 4.0);
+    EXPECT_NEAR(mean, 24.0, 4 * standard_error);
+  }
+}
+
+TEST_F(EthanolMD, LabellerReproducesTheDumpedForcesAndEnergies) {
+  LabellerSettings ls;
+  ls.data_file = drift_test::ethanol_data();
+  ls.forcefield_file = drift_test::source_path("examples/ethanol/forcefield.lmp");
+  ls.batch = 27;
+  LammpsLabeller labeller(*topo_, ls);
+  std::vector<Conformation> some(cold_a_->confs.begin(), cold_a_->confs.begin() + 40);
+  for (auto& c : some) {
+    c.f.clear();
+    c.energy = NAN;
+  }
+  labeller.label(some);
+  for (size_t k = 0; k < some.size(); ++k) {
+    EXPECT_NEAR(some[k].energy, cold_a_->confs[k].energy, 1e-5 * (1 + std::fabs(cold_a_->confs[k].energy)));
+    for (int j = 0; j < 27; ++j) EXPECT_NEAR(some[k].f[j], cold_a_->confs[k].f[j], 1e-4 * (1 + std::fabs(cold_a_->confs[k].f[j])));
+  }
+}
+
+TEST_F(EthanolMD, SelfComparisonIsExactlyZero) {
+  const Comparison c = compare(*cold_a_->stats, *cold_a_->stats, "self");
+  EXPECT_DOUBLE_EQ(c.hr_tvd, 0.0);
+  EXPECT_DOUBLE_EQ(c.torsion_jsd_max, 0.0);
+  EXPECT_DOUBLE_EQ(c.energy_w1, 0.0);
+  EXPECT_DOUBLE_EQ(c.bond_mae, 0.0);
+}
+
+TEST_F(EthanolMD, HotterRunScoresMeasurablyWorse) {
+  const Comparison same = compare(*cold_a_->stats, *cold_b_->stats, "independent 500 K");
+  const Comparison hot = compare(*cold_a_->stats, *hot_->stats, "800 K");
+  EXPECT_LT(same.hr_tvd, 0.06);
+  EXPECT_GT(hot.hr_tvd, 1.5 * same.hr_tvd);
+  EXPECT_GT(hot.pair_type_tvd_mean, 1.5 * same.pair_type_tvd_mean);
+  EXPECT_LT(same.energy_w1, 0.8);
+  EXPECT_GT(hot.energy_w1, 4.0);
+  EXPECT_GT(hot.energy_mean_sample, same.energy_mean_sample + 4.0);
+  EXPECT_LT(hot.validity[0].second, same.validity[0].second);
+}

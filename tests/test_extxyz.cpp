@@ -1,0 +1,124 @@
+#include <sstream>
+
+#include "drift/conformation_source.hpp"
+#include "drift/error.hpp"
+#include "drift/extxyz.hpp"
+#include "drift/topology.hpp"
+#include "test_util.hpp"
+
+using namespace drift;
+using drift_test::expect_error;
+using drift_test::TempDir;
+
+namespace {
+XyzFrame ethanol_frame(double energy, bool forces) {
+  const Topology t = read_lammps_data(drift_test::ethanol_data());
+  XyzFrame f;
+  f.species = t.elements;
+  f.x = t.template_positions;
+  if (forces)
+    for (int k = 0; k < 27; ++k) f.f.push_back(0.25 * k - 3);
+  f.energy = energy;
+  f.has_energy = true;
+  return f;
+}
+std::string text(const std::vector<XyzFrame>& frames) {
+  std::ostringstream o;
+  for (const auto& f : frames) write_extxyz_frame(o, f);
+  return o.str();
+}
+}  // namespace
+
+TEST(Extxyz, ParsesAseCommentLines) {
+  auto kv = parse_extxyz_comment(R"(Lattice="10 0 0 0 10 0 0 0 10" Properties=species:S:1:pos:R:3:forces:R:3 energy=-1.5 pbc="T T T" flag)");
+  EXPECT_EQ(kv["Lattice"], "10 0 0 0 10 0 0 0 10");
+  EXPECT_EQ(kv["Properties"], "species:S:1:pos:R:3:forces:R:3");
+  EXPECT_EQ(kv["energy"], "-1.5");
+  EXPECT_EQ(kv["pbc"], "T T T");
+  EXPECT_EQ(kv["flag"], "T");
+}
+
+TEST(Extxyz, RoundTripThroughConformationSource) {
+  TempDir dir;
+  const Topology t = read_lammps_data(drift_test::ethanol_data());
+  const auto path = dir.write("a.xyz", text({ethanol_frame(11.5, true), ethanol_frame(-2.25, true)}));
+  ConformationSource src(path, t);
+  EXPECT_EQ(src.format(), TrajectoryFormat::Extxyz);
+  Conformation c;
+  ASSERT_TRUE(src.next(c));
+  EXPECT_DOUBLE_EQ(c.energy, 11.5);
+  ASSERT_TRUE(c.has_forces());
+  EXPECT_DOUBLE_EQ(c.f[26], 0.25 * 26 - 3);
+  for (int k = 0; k < 27; ++k) EXPECT_NEAR(c.x[k], t.template_positions[k], 1e-9);
+  ASSERT_TRUE(src.next(c));
+  EXPECT_DOUBLE_EQ(c.energy, -2.25);
+  EXPECT_EQ(c.frame, 2);
+  EXPECT_FALSE(src.next(c));
+}
+
+TEST(Extxyz, ExtraPropertiesAreSkippedAndOrderIsFree) {
+  TempDir dir;
+  const Topology t = read_lammps_data(drift_test::ethanol_data());
+  std::ostringstream s;
+  s << "9\nProperties=forces:R:3:Z:I:1:species:S:1:pos:R:3 energy=3\n";
+  for (int a = 0; a < 9; ++a)
+    s << "1 2 3 " << (t.elements[a] == "C" ? 6 : 1) << ' ' << t.elements[a] << ' ' << t.template_positions[3 * a] << ' '
+      << t.template_positions[3 * a + 1] << ' ' << t.template_positions[3 * a + 2] << '\n';
+  ConformationSource src(dir.write("b.extxyz", s.str()), t);
+  Conformation c;
+  ASSERT_TRUE(src.next(c));
+  EXPECT_DOUBLE_EQ(c.f[0], 1);
+  EXPECT_DOUBLE_EQ(c.f[2], 3);
+  EXPECT_NEAR(c.x[3 * 8 + 1], t.template_positions[3 * 8 + 1], 1e-5);
+}
+
+class BadXyz : public ::testing::Test {
+ protected:
+  TempDir dir;
+  Topology topo = read_lammps_data(drift_test::ethanol_data());
+  std::string good = text({ethanol_frame(1, true), ethanol_frame(2, true)});
+  std::string with(const std::string& s) { return dir.write("bad.xyz", s); }
+  void read_all(const std::string& path) {
+    ConformationSource src(path, topo);
+    Conformation c;
+    while (src.next(c)) {
+    }
+  }
+};
+
+TEST_F(BadXyz, Truncated) {
+  expect_error<InputError>([&] { read_all(with(good.substr(0, good.size() - 40))); },
+                           {"bad.xyz:", "frame 2", "truncated frame", "9 atom lines"});
+}
+
+TEST_F(BadXyz, MissingPositions) {
+  std::string s = good;
+  s.replace(s.find("pos:R:3"), 7, "pas:R:3");
+  expect_error<InputError>([&] { read_all(with(s)); }, {"bad.xyz:2", "frame 1", "pos:R:3"});
+}
+
+TEST_F(BadXyz, NanValues) {
+  std::string s = good;
+  const auto line3 = s.find("\nC ") + 1;
+  s.replace(line3, s.find('\n', line3) - line3, "C nan 0 0 0 0 0");
+  expect_error<InputError>([&] { read_all(with(s)); }, {"bad.xyz:3", "frame 1", "non-finite"});
+}
+
+TEST_F(BadXyz, WrongAtomCountAndSpecies) {
+  std::string s = good;
+  s.replace(0, 1, "8");
+  expect_error<InputError>([&] { read_all(with(s)); }, {"bad.xyz", "frame 1"});
+  std::string t = text({ethanol_frame(1, false)});
+  t.erase(t.rfind("H "), std::string::npos);
+  t.replace(0, 1, "8");
+  expect_error<InputError>([&] { read_all(with(t)); }, {"bad.xyz", "frame 1", "wrong atom count", "8 atoms", "says 9"});
+  std::string u = good;
+  u.replace(u.find("\nO "), 3, "\nN ");
+  expect_error<InputError>([&] { read_all(with(u)); }, {"bad.xyz", "frame 1", "atom 3 is 'N'", "says 'O'"});
+}
+
+TEST_F(BadXyz, BadEnergy) {
+  std::string s = good;
+  s.replace(s.find("energy=1"), 8, "energy=x");
+  expect_error<InputError>([&] { read_all(with(s)); }, {"bad.xyz:2", "energy="});
+}
