@@ -1,8 +1,10 @@
 // drift-compare: compares ensembles of one molecule (LAMMPS dumps or extended XYZ) against a
 // reference ensemble and writes a metrics table (Markdown + JSON) and PNG plots.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -23,7 +25,7 @@ namespace {
 
 struct Options {
   std::string data_file, reference, output = "drift-compare-out", reference_label = "reference", forcefield;
-  std::vector<std::string> samples, labels;
+  std::vector<std::string> samples, labels, limits;
   long max_samples = 0;
   bool plots = true, quiet = false;
   drift::MetricSettings metrics;
@@ -56,7 +58,7 @@ std::unique_ptr<drift::EnsembleStats> read_ensemble(const std::string& path, con
     pending.push_back(std::move(c));
     ++n;
     if (static_cast<int>(pending.size()) >= (labeller ? labeller->batch() : 4096)) flush();
-    if (!opt.quiet && n % 20000 == 0) std::cerr << "  " << path << ": " << n << " conformations\r" << std::flush;
+    if (!opt.quiet && isatty(2) && n % 20000 == 0) std::cerr << "  " << path << ": " << n << " conformations\r" << std::flush;
   }
   flush();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -109,6 +111,9 @@ int main(int argc, char** argv) {
       ->delimiter(',')->capture_default_str();
   app.add_option("--clash", opt.metrics.clash_distance, "closest allowed non-bonded distance (Angstrom)")->capture_default_str();
   app.add_flag("!--no-plots", opt.plots, "skip the PNG plots");
+  app.add_option("--max", opt.limits,
+                 "fail (exit 3) when a metric of any sample exceeds a limit: NAME=VALUE with NAME one of hr_tvd, "
+                 "pair_type_tvd, bond_mae, torsion_jsd, energy_w1, energy_mean_diff, invalid@TOL (1 - valid fraction)");
   app.add_flag("-q,--quiet", opt.quiet, "no progress output");
   CLI11_PARSE(app, argc, argv);
 
@@ -159,6 +164,38 @@ int main(int argc, char** argv) {
     drift::write_file_atomically(opt.output + "/report.md", report);
     drift::write_file_atomically(opt.output + "/metrics.json", drift::comparisons_to_json(ref, rows, opt.metrics));
     std::cout << md;
+    int exceeded = 0;
+    for (const auto& limit : opt.limits) {
+      const auto eq = limit.find('=');
+      if (eq == std::string::npos) throw std::runtime_error("--max expects NAME=VALUE, got '" + limit + "'");
+      const std::string name = limit.substr(0, eq);
+      const double bound = std::stod(limit.substr(eq + 1));
+      for (const auto& r : rows) {
+        double value;
+        if (name == "hr_tvd") value = r.hr_tvd;
+        else if (name == "pair_type_tvd") value = r.pair_type_tvd_mean;
+        else if (name == "bond_mae") value = r.bond_mae;
+        else if (name == "torsion_jsd") value = r.torsion_jsd_max;
+        else if (name == "energy_w1") value = r.energy_w1;
+        else if (name == "energy_mean_diff") value = std::fabs(r.energy_mean_sample - r.energy_mean_reference);
+        else if (name.rfind("invalid@", 0) == 0) {
+          const double tol = std::stod(name.substr(8));
+          value = NAN;
+          for (const auto& [t, v] : r.validity)
+            if (std::fabs(t - tol) < 1e-12) value = 1.0 - v;
+          if (std::isnan(value)) throw std::runtime_error("--max " + name + ": tolerance not among --tolerances");
+        } else
+          throw std::runtime_error("--max: unknown metric '" + name + "'");
+        const bool ok = value <= bound;
+        std::cerr << "  check " << r.label << ": " << name << " = " << value << (ok ? " <= " : " > ") << bound
+                  << (ok ? "  ok\n" : "  EXCEEDED\n");
+        exceeded += !ok;
+      }
+    }
+    if (exceeded) {
+      std::cerr << "drift-compare: " << exceeded << " check(s) exceeded their limit\n";
+      return 3;
+    }
     if (!opt.quiet) std::cerr << "drift-compare: wrote " << opt.output << "/report.md, metrics.json and " << pngs.size() << " plots\n";
   } catch (const std::exception& e) {
     std::cerr << "drift-compare: error: " << e.what() << "\n";

@@ -12,7 +12,7 @@ PACKAGES=(
   libtorch-dev
   libtrilinos-kokkos-dev
   libopenmpi-dev openmpi-bin
-  libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
 )
 
@@ -31,7 +31,7 @@ apt_updated=0
 apt_update() {
   if [ "$apt_updated" -eq 0 ]; then
     log "apt-get update"
-    $SUDO apt-get update -qq
+    $SUDO apt-get update -qq >/dev/null
     apt_updated=1
   fi
 }
@@ -39,7 +39,13 @@ apt_update() {
 if [ "${#missing[@]}" -gt 0 ]; then
   apt_update
   log "installing: ${missing[*]}"
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  mkdir -p "$CACHE"
+  if ! $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+      >"$CACHE/apt-install.log" 2>&1; then
+    tail -20 "$CACHE/apt-install.log" >&2
+    log "apt-get install failed (full log: $CACHE/apt-install.log)"
+    exit 1
+  fi
 else
   log "all ${#PACKAGES[@]} Debian packages present"
 fi
@@ -63,8 +69,10 @@ SRC
     apt_update
   fi
   log "fetching LAMMPS source $LMP_VERSION (apt-get source lammps)"
-  tmp="$(mktemp -d "$CACHE.tmp.XXXXXX" 2>/dev/null || { mkdir -p "$CACHE"; mktemp -d "$CACHE/tmp.XXXXXX"; })"
-  ( cd "$tmp" && apt-get source -qq --download-only "lammps=$LMP_VERSION" >/dev/null \
+  mkdir -p "$CACHE"
+  tmp="$(mktemp -d "$CACHE/tmp.XXXXXX")"
+  chmod 755 "$tmp"  # apt's _apt user downloads into it
+  ( cd "$tmp" && apt-get source -qq --download-only "lammps=$LMP_VERSION" >/dev/null 2>&1 \
       && dpkg-source --no-check -x ./*.dsc src >/dev/null )
   mkdir -p "$CACHE"
   rm -rf "$CACHE/lammps-src"

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# The main job: ethanol reference study.
+#   setup (Debian packages, LAMMPS headers) -> build -> OPLS-AA ethanol MD with LAMMPS
+#   (reference 500 K, an independent 500 K set, biased 300 K and time-window sets, a
+#   contiguous run for autocorrelation) -> convergence check of the reference -> drift-compare
+#   report (Markdown, JSON, PNG) -> MD throughput.
+# MD results are cached in out/ethanol-study/md and reused when inputs and settings match;
+# --fresh reruns them. Output: out/ethanol-study/REPORT.md.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="${DRIFT_OUT:-$ROOT/out/ethanol-study}"
+BUILD="${DRIFT_BUILD_DIR:-$ROOT/build}"
+EX="$ROOT/examples/ethanol"
+FRESH=0
+for arg in "$@"; do
+  case "$arg" in
+    --fresh) FRESH=1 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "ethanol-study: unknown option '$arg' (known: --fresh)" >&2; exit 2 ;;
+  esac
+done
+
+T0=$(date +%s)
+step() { printf '\n== [%4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
+
+step "setup"
+bash "$ROOT/tools/setup.sh"
+
+step "build"
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >"$BUILD.configure.log" 2>&1 || { cat "$BUILD.configure.log"; exit 1; }
+cmake --build "$BUILD" -j"$(nproc)" --target drift-compare drift-frames drift-torsion-acf >"$BUILD.build.log" 2>&1 \
+  || { tail -40 "$BUILD.build.log"; exit 1; }
+BIN="$BUILD/tools"
+DATA="$EX/ethanol.data"
+
+NP="$(nproc)"
+MPIRUN=(mpirun -np)
+if [ "$(id -u)" -eq 0 ]; then MPIRUN=(mpirun --allow-run-as-root --oversubscribe -np); else MPIRUN=(mpirun --oversubscribe -np); fi
+mkdir -p "$OUT/md"
+INPUT_HASH="$(cat "$EX/in.md" "$EX/forcefield.lmp" "$EX/ethanol.data" | sha256sum | cut -c1-16)"
+
+# run_md NAME NPROCS VAR VALUE ...: LAMMPS in a scratch folder, moved into place when complete.
+run_md() {
+  local name="$1" np="$2"; shift 2
+  local stamp="$INPUT_HASH $*"
+  if [ "$FRESH" -eq 0 ] && [ -f "$OUT/md/$name.dump" ] && [ "$(cat "$OUT/md/$name.stamp" 2>/dev/null)" = "$stamp" ]; then
+    echo "  $name: cached ($OUT/md/$name.dump)"
+    return
+  fi
+  local vars=() scratch
+  while [ $# -gt 0 ]; do vars+=(-var "$1" "$2"); shift 2; done
+  scratch="$(mktemp -d "$OUT/md/.run-$name.XXXXXX")"
+  local t=$(date +%s)
+  if ! (cd "$scratch" && "${MPIRUN[@]}" "$np" lmp -in "$EX/in.md" -var dir "$EX" -var out "$name" "${vars[@]}" \
+          -log "$name.log" -screen none); then
+    echo "ethanol-study: LAMMPS failed for $name; log: $scratch/$name.log" >&2
+    tail -20 "$scratch/$name.log" >&2
+    exit 1
+  fi
+  mv "$scratch/$name.dump" "$OUT/md/$name.dump"
+  mv "$scratch/$name.log" "$OUT/md/$name.log"
+  rm -rf "$scratch"
+  echo "$stamp" > "$OUT/md/$name.stamp"
+  echo "  $name: $(( $(date +%s) - t )) s ($(grep -c '^ITEM: TIMESTEP' "$OUT/md/$name.dump") frames)"
+}
+
+step "MD: reference, 1000 molecules at 500 K, 100 frames 1000 steps apart after 40000 steps"
+run_md reference "$NP" T 500 seed 4928459 nx 10 equil 40000 nframes 100 every 1000
+step "MD: independent 500 K set (noise floor), 300 molecules x 10 frames"
+run_md independent-500K "$NP" T 500 seed 7211 nx 10 ny 10 nz 3 equil 40000 nframes 10 every 1000
+step "MD: biased set at 300 K, 300 molecules x 10 frames"
+run_md biased-300K "$NP" T 300 seed 12345 nx 10 ny 10 nz 3 equil 40000 nframes 10 every 1000
+step "MD: biased time window at 500 K, one molecule, 3000 contiguous steps"
+run_md window-500K 1 T 500 seed 999 nx 1 equil 40000 nframes 3000 every 1
+step "MD: contiguous 500 K run for torsion autocorrelation, 8 molecules, 400000 steps"
+run_md autocorrelation 1 T 500 seed 31337 nx 2 equil 40000 nframes 8000 every 50
+step "MD: single-molecule throughput, 1 core"
+run_md single-molecule 1 T 500 seed 5 nx 1 equil 200000 nframes 2 every 1000
+
+step "convergence of the reference: first half vs second half (limits in the table below)"
+"$BIN/drift-frames" -d "$DATA" "$OUT/md/reference.dump" "$OUT/md/reference-first-half.dump" --frames 1:50
+"$BIN/drift-frames" -d "$DATA" "$OUT/md/reference.dump" "$OUT/md/reference-second-half.dump" --frames 51:100
+CONVERGENCE_LIMITS=(--max hr_tvd=0.01 --max pair_type_tvd=0.015 --max bond_mae=0.001 --max torsion_jsd=0.003
+                    --max energy_w1=0.1 --max energy_mean_diff=0.1 --max invalid@0.2=0.001)
+set +e
+"$BIN/drift-compare" -q -d "$DATA" "$OUT/md/reference-first-half.dump" "$OUT/md/reference-second-half.dump" \
+  --reference-label "reference, frames 1-50" -l "reference, frames 51-100" -o "$OUT/convergence" --no-plots \
+  "${CONVERGENCE_LIMITS[@]}" >/dev/null 2>"$OUT/convergence.checks"
+CONVERGED=$?
+set -e
+cat "$OUT/convergence.checks"
+if [ "$CONVERGED" -eq 0 ]; then CONVERGENCE_VERDICT="converged: every metric within its limit"; else
+  CONVERGENCE_VERDICT="NOT converged: see the checks below"; fi
+
+step "compare: independent 500 K, biased 300 K and 500 K window against the reference"
+"$BIN/drift-compare" -d "$DATA" "$OUT/md/reference.dump" "$OUT/md/independent-500K.dump" "$OUT/md/biased-300K.dump" \
+  "$OUT/md/window-500K.dump" --reference-label "reference MD 500 K" \
+  -l "independent MD 500 K (noise floor)" -l "biased: MD 300 K" -l "biased: 1.5 ps window at 500 K" -o "$OUT/report" >/dev/null
+
+step "MD throughput and torsion autocorrelation"
+"$BIN/drift-torsion-acf" -d "$DATA" "$OUT/md/autocorrelation.dump" --steps-per-frame 50 --json "$OUT/autocorrelation.json" \
+  | tee "$OUT/autocorrelation.txt"
+TAU="$(sed -n 's/.*"slowest_tau_steps": \([0-9.]*\).*/\1/p' "$OUT/autocorrelation.json")"
+perf() { grep 'timesteps/s' "$OUT/md/$1.log" | sed -n "${2}p" | sed 's/.* \([0-9.]*\) timesteps\/s.*/\1/'; }
+BOX_STEPS="$(perf reference 2)"
+ONE_STEPS="$(perf single-molecule 1)"
+THROUGHPUT="$(awk -v box="$BOX_STEPS" -v one="$ONE_STEPS" -v tau="$TAU" -v np="$NP" 'BEGIN {
+  printf "| system | cores | MD steps/s | molecule-steps/s | slowest torsion tau_int (steps) | independent samples/s |\n";
+  printf "|---|---|---|---|---|---|\n";
+  printf "| 1 ethanol | 1 | %.0f | %.0f | %.0f | %.1f |\n", one, one, tau, one / tau;
+  printf "| 1000 ethanol copies | %d | %.0f | %.0f | %.0f | %.1f |\n", np, box, box * 1000, tau, box * 1000 / tau; }')"
+echo "$THROUGHPUT"
+
+step "report"
+{
+  echo "# Ethanol reference study (OPLS-AA, LAMMPS $(lmp -h | sed -n 's/^Large-scale Atomic\/Molecular Massively Parallel Simulator - \(.*\)$/\1/p' | head -1))"
+  echo
+  echo "Regenerate: \`bash tools/ethanol-study.sh\` (add \`--fresh\` to rerun the MD)."
+  echo
+  echo "## Ensembles against the reference MD"
+  echo
+  sed -n '3,$p' "$OUT/report/report.md" | sed '/^## Plots/,$d'
+  echo
+  echo "Plots: $(ls "$OUT/report"/*.png | xargs -n1 basename | sed 's|^|report/|' | tr '\n' ' ')"
+  echo
+  echo "## Convergence of the reference ($CONVERGENCE_VERDICT)"
+  echo
+  sed -n '3,$p' "$OUT/convergence/report.md" | sed '/^Per pair type/,$d'
+  echo
+  echo '```'
+  cat "$OUT/convergence.checks"
+  echo '```'
+  echo
+  echo "## MD throughput on this machine"
+  echo
+  echo "$THROUGHPUT"
+  echo
+  echo "Independent samples/s = molecule-steps/s divided by the integrated autocorrelation time of the slowest"
+  echo "torsion (drift-torsion-acf on a contiguous 500 K run, 8 molecules x 400000 steps)."
+  echo
+  echo '```'
+  cat "$OUT/autocorrelation.txt"
+  echo '```'
+} > "$OUT/REPORT.md.tmp"
+mv "$OUT/REPORT.md.tmp" "$OUT/REPORT.md"
+step "done: $OUT/REPORT.md"
