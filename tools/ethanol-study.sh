@@ -65,7 +65,7 @@ run_md() {
   echo "  $name: $(( $(date +%s) - t )) s ($(grep -c '^ITEM: TIMESTEP' "$OUT/md/$name.dump") frames)"
 }
 
-step "MD: reference, 1000 molecules at 500 K, 100 frames 1000 steps apart after 40000 steps"
+step "MD: reference, 1000 molecules at 500 K, 100 frames 1000 steps apart after 10000 steps at 800 K and 40000 at 500 K"
 run_md reference "$NP" T 500 seed 4928459 nx 10 equil 40000 nframes 100 every 1000
 step "MD: independent 500 K set (noise floor), 300 molecules x 10 frames"
 run_md independent-500K "$NP" T 500 seed 7211 nx 10 ny 10 nz 3 equil 40000 nframes 10 every 1000
@@ -103,8 +103,8 @@ step "MD throughput and torsion autocorrelation"
   | tee "$OUT/autocorrelation.txt"
 TAU="$(sed -n 's/.*"slowest_tau_steps": \([0-9.]*\).*/\1/p' "$OUT/autocorrelation.json")"
 perf() { grep 'timesteps/s' "$OUT/md/$1.log" | sed -n "${2}p" | sed 's/.* \([0-9.]*\) timesteps\/s.*/\1/'; }
-BOX_STEPS="$(perf reference 2)"
-ONE_STEPS="$(perf single-molecule 1)"
+BOX_STEPS="$(perf reference 3)"
+ONE_STEPS="$(perf single-molecule 3)"
 THROUGHPUT="$(awk -v box="$BOX_STEPS" -v one="$ONE_STEPS" -v tau="$TAU" -v np="$NP" 'BEGIN {
   printf "| system | cores | MD steps/s | molecule-steps/s | slowest torsion tau_int (steps) | independent samples/s |\n";
   printf "|---|---|---|---|---|---|\n";

@@ -1,0 +1,95 @@
+// drift-bench: throughput of the foundation's hot paths (Google Benchmark). Numbers, not tests:
+// run `drift-bench` and read conformations/s.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <unistd.h>
+
+#include "drift/comparison.hpp"
+#include "drift/conformation_source.hpp"
+#include "drift/conformation_writer.hpp"
+#include "drift/ensemble_stats.hpp"
+#include "drift/topology.hpp"
+
+#ifndef DRIFT_SOURCE_DIR
+#error "DRIFT_SOURCE_DIR must point at the source tree"
+#endif
+
+namespace {
+
+const drift::Topology& ethanol() {
+  static const drift::Topology t = drift::read_lammps_data(std::string(DRIFT_SOURCE_DIR) + "/examples/ethanol/ethanol.data");
+  return t;
+}
+
+std::vector<drift::Conformation> jittered(int n) {
+  std::mt19937_64 rng(1);
+  std::normal_distribution<double> g(0, 0.05);
+  std::vector<drift::Conformation> out(n);
+  for (auto& c : out) {
+    c.x = ethanol().template_positions;
+    for (auto& v : c.x) v += g(rng);
+    c.f.assign(c.x.size(), 1.0);
+    c.energy = g(rng);
+  }
+  return out;
+}
+
+// A dump of 100 frames x 100 molecules, written once per process.
+const std::string& sample_dump() {
+  static const std::string path = [] {
+    std::string p = "/tmp/drift-bench-" + std::to_string(getpid()) + ".dump";
+    std::ofstream out(p);
+    const auto confs = jittered(100);
+    for (int f = 0; f < 100; ++f) drift::write_conformations_dump(out, ethanol(), confs, f);
+    return p;
+  }();
+  return path;
+}
+
+void BM_ReadDump(benchmark::State& state) {
+  long n = 0;
+  for (auto _ : state) {
+    drift::ConformationSource src(sample_dump(), ethanol());
+    drift::Conformation c;
+    while (src.next(c)) ++n;
+  }
+  state.counters["conformations/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ReadDump)->Unit(benchmark::kMillisecond);
+
+void BM_EnsembleStats(benchmark::State& state) {
+  const auto confs = jittered(10000);
+  for (auto _ : state) {
+    drift::EnsembleStats s(ethanol(), drift::MetricSettings{});
+    for (const auto& c : confs) s.add(c);
+    benchmark::DoNotOptimize(s.count());
+  }
+  state.counters["conformations/s"] =
+      benchmark::Counter(static_cast<double>(confs.size() * state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_EnsembleStats)->Unit(benchmark::kMillisecond);
+
+void BM_Compare(benchmark::State& state) {
+  const auto confs = jittered(static_cast<int>(state.range(0)));
+  drift::EnsembleStats a(ethanol(), drift::MetricSettings{}), b(ethanol(), drift::MetricSettings{});
+  for (const auto& c : confs) {
+    a.add(c);
+    b.add(c);
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(drift::compare(a, b, "x").energy_w1);
+}
+BENCHMARK(BM_Compare)->Arg(3000)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  std::remove(sample_dump().c_str());
+  return 0;
+}
