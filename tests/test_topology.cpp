@@ -89,3 +89,18 @@ TEST(Topology, ElementsFromMass) {
   EXPECT_EQ(element_from_mass(15.9994, 3), "O");
   EXPECT_EQ(element_from_mass(55.0, 4), "X4");
 }
+
+TEST(Topology, AtomStyleFromTheAtomsSectionComment) {
+  // Masses come before Atoms: the style must be taken when the Atoms section starts.
+  TempDir dir;
+  std::string s = drift_test::read_text(drift_test::ethanol_data());
+  s.replace(s.find("Atoms # full"), 12, "Atoms # molecular");
+  // Drop the charge column of each of the 9 atom lines.
+  for (const char* q : {" 0.145 ", "-0.180 ", "-0.683 ", " 0.060 ", " 0.060 ", " 0.060 ", " 0.060 ", " 0.060 ", " 0.418 "})
+    s.replace(s.find(q, s.find("Atoms # molecular")), std::string(q).size(), " ");
+  const Topology t = read_lammps_data(dir.write("molecular.data", s));
+  ASSERT_EQ(t.n_atoms, 9);
+  EXPECT_NEAR(t.template_positions[3 * 2 + 1], 1.1489, 1e-9);
+  s.replace(s.find("Atoms # molecular"), 17, "Atoms # sphere");
+  drift_test::expect_error<InputError>([&] { read_lammps_data(dir.write("sphere.data", s)); }, {"sphere.data:", "unsupported atom style 'sphere'"});
+}

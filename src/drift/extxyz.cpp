@@ -135,15 +135,8 @@ void write_extxyz_frame(std::ostream& out, const XyzFrame& frame) {
   out << " pbc=\"F F F\"\n";
   for (size_t i = 0; i < n; ++i) {
     out << frame.species[i];
-    for (int d = 0; d < 3; ++d) {
-      std::snprintf(buf, sizeof buf, " %.10g", frame.x[3 * i + d]);
-      out << buf;
-    }
-    if (forces)
-      for (int d = 0; d < 3; ++d) {
-        std::snprintf(buf, sizeof buf, " %.10g", frame.f[3 * i + d]);
-        out << buf;
-      }
+    write_numbers(out, &frame.x[3 * i], 3);
+    if (forces) write_numbers(out, &frame.f[3 * i], 3);
     out << '\n';
   }
 }

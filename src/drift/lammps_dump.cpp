@@ -193,19 +193,9 @@ void write_dump_frame(std::ostream& out, const AtomFrame& frame, const DumpWrite
     out << frame.ids[i];
     if (mol) out << ' ' << frame.mols[i];
     out << ' ' << frame.types[i];
-    for (int d = 0; d < 3; ++d) {
-      std::snprintf(buf, sizeof buf, " %.10g", frame.x[3 * i + d]);
-      out << buf;
-    }
-    if (forces)
-      for (int d = 0; d < 3; ++d) {
-        std::snprintf(buf, sizeof buf, " %.10g", frame.f[3 * i + d]);
-        out << buf;
-      }
-    if (energy) {
-      std::snprintf(buf, sizeof buf, " %.10g", frame.pe[i]);
-      out << buf;
-    }
+    write_numbers(out, &frame.x[3 * i], 3);
+    if (forces) write_numbers(out, &frame.f[3 * i], 3);
+    if (energy) write_numbers(out, &frame.pe[i], 1);
     out << '\n';
   }
 }

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 #include "drift/error.hpp"
@@ -56,6 +57,18 @@ bool parse_long(std::string_view word, long& value) {
   if (*first == '+') ++first;
   auto [ptr, ec] = std::from_chars(first, word.data() + word.size(), value);
   return ec == std::errc() && ptr == word.data() + word.size();
+}
+
+}  // namespace drift
+
+namespace drift {
+
+void write_numbers(std::ostream& out, const double* values, int count) {
+  char buf[32];
+  for (int k = 0; k < count; ++k) {
+    std::snprintf(buf, sizeof buf, " %.10g", values[k]);
+    out << buf;
+  }
 }
 
 }  // namespace drift

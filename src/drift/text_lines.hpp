@@ -1,6 +1,7 @@
 #pragma once
 // Line-oriented reading with line numbers and strict number parsing, shared by the readers.
 #include <fstream>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,5 +30,8 @@ std::string_view trim(std::string_view s);
 // Strict conversions: the whole word must be a finite number. Return false otherwise.
 bool parse_double(std::string_view word, double& value);
 bool parse_long(std::string_view word, long& value);
+
+// Writes count values, each as " %.10g" (enough digits for a round trip of MD data).
+void write_numbers(std::ostream& out, const double* values, int count);
 
 }  // namespace drift

@@ -72,6 +72,22 @@ std::string strip_comment(const std::string& line) {
   return pos == std::string::npos ? line : line.substr(0, pos);
 }
 
+// A section header is a line starting with a letter ("Atoms # full"); sets its name and the
+// first word of its comment (the atom style, for Atoms).
+bool section_header(const std::string& line, std::string& section, std::string& style) {
+  const std::string body = strip_comment(line);
+  auto words = split_words(body);
+  if (words.empty() || !starts_with_letter(words[0])) return false;
+  section = std::string(trim(body));
+  style.clear();
+  const auto hash = line.find('#');
+  if (hash != std::string::npos) {
+    auto comment = split_words(std::string_view(line).substr(hash + 1));
+    if (!comment.empty()) style = std::string(comment[0]);
+  }
+  return true;
+}
+
 }  // namespace
 
 Topology read_lammps_data(const std::string& path) {
@@ -80,27 +96,23 @@ Topology read_lammps_data(const std::string& path) {
   // Header: the first line is a title; then "N keyword" lines until the first section.
   if (!in.next(line)) throw InputError(path, 1, 0, "empty file, expected a LAMMPS data file");
   std::map<std::string, long> counts;
-  std::string section, atom_style = "full";
+  std::string section, atom_style = "full", comment_style;
+  bool in_body = false;
   while (in.next(line)) {
-    std::string body = strip_comment(line);
-    auto words = split_words(body);
-    if (words.empty()) continue;
-    if (starts_with_letter(words[0])) {
-      section = std::string(trim(body));
-      auto hash = line.find('#');
-      if (section == "Atoms" && hash != std::string::npos) {
-        auto style_words = split_words(std::string_view(line).substr(hash + 1));
-        if (!style_words.empty()) atom_style = std::string(style_words[0]);
-      }
+    if (section_header(line, section, comment_style)) {
+      in_body = true;
       break;
     }
+    const std::string body = strip_comment(line);
+    auto words = split_words(body);
+    if (words.empty()) continue;
     long n;
     if (!parse_long(words[0], n)) continue;  // box bounds and tilt lines start with floats
     std::string key;
     for (size_t k = 1; k < words.size(); ++k) key += (k > 1 ? " " : "") + std::string(words[k]);
     counts[key] = n;
   }
-  if (section.empty()) throw InputError(path, in.line_number(), 0, "no sections (expected Masses, Atoms, Bonds)");
+  if (!in_body) throw InputError(path, in.line_number(), 0, "no sections (expected Masses, Atoms, Bonds)");
   if (!counts.count("atoms") || !counts.count("atom types"))
     throw InputError(path, in.line_number(), 0, "header lacks the 'atoms' or 'atom types' count");
 
@@ -111,16 +123,20 @@ Topology read_lammps_data(const std::string& path) {
   std::vector<std::array<long, 2>> bond_ids;
   std::vector<long> bond_lines;
 
-  int x_col;  // column of x in an Atoms line (0-based)
+  int x_col = 4;  // column of x in an Atoms line (0-based), set by the Atoms section's style
   bool has_mol = true;
-  if (atom_style == "full") x_col = 4;
-  else if (atom_style == "molecular" || atom_style == "bond" || atom_style == "angle") x_col = 3;
-  else if (atom_style == "atomic") { x_col = 2; has_mol = false; }
-  else if (atom_style == "charge") { x_col = 3; has_mol = false; }
-  else
-    throw InputError(path, in.line_number(), 0,
-                     "unsupported atom style '" + atom_style +
-                         "' in the Atoms section comment (supported: full, molecular, bond, angle, atomic, charge)");
+  auto set_atom_style = [&](const std::string& style) {
+    if (!style.empty()) atom_style = style;
+    if (atom_style == "full") x_col = 4;
+    else if (atom_style == "molecular" || atom_style == "bond" || atom_style == "angle") x_col = 3;
+    else if (atom_style == "atomic") { x_col = 2; has_mol = false; }
+    else if (atom_style == "charge") { x_col = 3; has_mol = false; }
+    else
+      throw InputError(path, in.line_number(), 0,
+                       "unsupported atom style '" + atom_style +
+                           "' in the Atoms section comment (supported: full, molecular, bond, angle, atomic, charge)");
+  };
+  if (section == "Atoms") set_atom_style(comment_style);
 
   auto parse_section_line = [&](const std::vector<std::string_view>& w) {
     const long ln = in.line_number();
@@ -159,19 +175,13 @@ Topology read_lammps_data(const std::string& path) {
     // Inside a section: lines starting with a number belong to it, a word starts a new one.
     bool more = in.next(line);
     if (!more) break;
-    std::string body = strip_comment(line);
-    auto words = split_words(body);
-    if (words.empty()) continue;
-    if (starts_with_letter(words[0])) {
-      section = std::string(trim(body));
-      auto hash = line.find('#');
-      if (section == "Atoms" && hash != std::string::npos) {
-        auto style_words = split_words(std::string_view(line).substr(hash + 1));
-        if (!style_words.empty() && style_words[0] != atom_style)
-          throw InputError(path, in.line_number(), 0, "atom style changed within the file");
-      }
+    if (section_header(line, section, comment_style)) {
+      if (section == "Atoms") set_atom_style(comment_style);
       continue;
     }
+    const std::string body = strip_comment(line);
+    auto words = split_words(body);
+    if (words.empty()) continue;
     parse_section_line(words);
   }
 
