@@ -47,6 +47,30 @@ if(NOT w1 EQUAL 0)
   message(FATAL_ERROR "energy W1 of identical energy lists should be 0, got ${w1}")
 endif()
 
+# Energies missing from a file are computed by LAMMPS with --forcefield.
+file(READ "${WORK}/a.xyz" a)
+string(REGEX REPLACE " energy=[0-9.]+" "" a_noe "${a}")
+file(WRITE "${WORK}/a_noe.xyz" "${a_noe}")
+execute_process(COMMAND "${TOOL}" -q -d "${DATA}" "${WORK}/a_noe.xyz" "${WORK}/a_noe.xyz" -o "${WORK}/ff" --no-plots
+                        --forcefield "${SRC}/examples/ethanol/forcefield.lmp"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "drift-compare --forcefield failed (${rc}): ${err}")
+endif()
+file(READ "${WORK}/ff/metrics.json" json)
+string(JSON e GET "${json}" comparisons 0 energy mean)
+# The data file's template geometry is near the OPLS-AA minimum: 0.83 kcal/mol.
+if(e LESS 0.5 OR e GREATER 1.2)
+  message(FATAL_ERROR "LAMMPS energy of the template should be about 0.83 kcal/mol, got ${e}")
+endif()
+
+# A check limit that is exceeded gives exit code 3.
+execute_process(COMMAND "${TOOL}" -q -d "${DATA}" "${WORK}/a.xyz" "${WORK}/b.xyz" -o "${WORK}/chk" --no-plots --max bond_mae=0
+                RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 3 OR NOT err MATCHES "bond_mae = .* > 0  EXCEEDED")
+  message(FATAL_ERROR "--max did not fail as expected (${rc}): ${err}")
+endif()
+
 # Bad input: a truncated file. The error names file and frame; the old report survives.
 file(READ "${WORK}/out/report.md" report_before)
 file(READ "${WORK}/b.xyz" b)
