@@ -1,0 +1,186 @@
+#include "drift/torch/train_molecule.hpp"
+
+#include <torch/torch.h>
+
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <yaml-cpp/yaml.h>
+
+#include "drift/conformation_source.hpp"
+#include "drift/lammps_labeller.hpp"
+#include "drift/topology.hpp"
+#include "drift/torch/features.hpp"
+#include "drift/torch/guidance.hpp"
+#include "drift/torch/trainer.hpp"
+
+#ifndef DRIFT_VERSION
+#define DRIFT_VERSION "dev"
+#endif
+
+namespace drift {
+
+namespace {
+
+std::string fingerprint(const torch::Tensor& x) {
+  // FNV-1a over the float32 coordinates: identifies the training set.
+  auto c = x.contiguous().to(torch::kFloat32);
+  const auto* p = reinterpret_cast<const unsigned char*>(c.data_ptr<float>());
+  uint64_t h = 1469598103934665603ULL;
+  for (int64_t k = 0; k < c.numel() * 4; ++k) h = (h ^ p[k]) * 1099511628211ULL;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "fnv1a64:%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+torch::Tensor pair_tensor(const std::vector<std::array<int64_t, 2>>& pairs) {
+  auto t = torch::empty({static_cast<int64_t>(pairs.size()), 2}, torch::kInt64);
+  for (size_t k = 0; k < pairs.size(); ++k) {
+    t[k][0] = pairs[k][0];
+    t[k][1] = pairs[k][1];
+  }
+  return t;
+}
+
+}  // namespace
+
+TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) {
+  torch::set_num_threads(cfg.threads);
+  TrainSummary summary;
+  const Topology topo = read_lammps_data(cfg.resolve(cfg.molecule));
+  const int n = topo.n_atoms;
+
+  // Training frames, labelled by LAMMPS where the file has no forces (or when asked).
+  std::vector<Conformation> confs;
+  {
+    ConformationSource src(cfg.resolve(cfg.data), topo);
+    Conformation c;
+    while ((cfg.max_frames <= 0 || static_cast<long>(confs.size()) < cfg.max_frames) && src.next(c)) confs.push_back(c);
+  }
+  if (confs.empty()) throw std::runtime_error(cfg.resolve(cfg.data) + ": no conformations");
+  bool missing = false;
+  for (const auto& c : confs) missing |= !c.has_forces();
+  const bool need_forces = cfg.method != "drift";
+  if (cfg.relabel || (missing && need_forces)) {
+    if (cfg.forcefield.empty())
+      throw std::runtime_error(cfg.resolve(cfg.data) + ": frames without forces; method '" + cfg.method +
+                               "' needs force labels: add 'forcefield:' to " + cfg.source + " to label them with LAMMPS");
+    LabellerSettings ls;
+    ls.data_file = cfg.resolve(cfg.molecule);
+    ls.forcefield_file = cfg.resolve(cfg.forcefield);
+    LammpsLabeller labeller(topo, ls);
+    if (!quiet) std::cerr << "drift-train: labelling " << confs.size() << " frames with LAMMPS\n";
+    labeller.label(confs);
+    summary.labelled_by_lammps = true;
+  }
+  summary.frames = static_cast<long>(confs.size());
+  const int64_t m = summary.frames;
+  auto x = torch::empty({m, n, 3}, torch::kFloat64);
+  auto f = torch::zeros({m, n, 3}, torch::kFloat64);
+  for (int64_t k = 0; k < m; ++k) {
+    std::memcpy(x[k].data_ptr<double>(), confs[k].x.data(), sizeof(double) * 3 * n);
+    if (confs[k].has_forces()) std::memcpy(f[k].data_ptr<double>(), confs[k].f.data(), sizeof(double) * 3 * n);
+  }
+  align_frames(x, &f);
+  const double beta = 1.0 / (boltzmann_constant(cfg.units) * cfg.temperature);
+  const auto beta_f = f * beta;
+
+  TrainingProblem problem;
+  problem.positives = x.to(torch::kFloat32);
+  problem.field.kernel = cfg.kernel == "gaussian" ? Kernel::Gaussian : Kernel::Laplace;
+  problem.field.temperatures = cfg.kernel_temperatures.empty() ? default_temperatures(problem.field.kernel) : cfg.kernel_temperatures;
+  if (need_forces) {
+    const auto gs = guidance_stats(x.reshape({m, -1}), beta_f.reshape({m, -1}), 3 * n - 3, cfg.eig_cutoff);
+    summary.r_hat = gs.r_hat;
+    summary.virial = gs.virial;
+    if (!quiet)
+      std::cerr << "drift-train: Stein estimate <-beta F.y> = " << gs.virial << " (Boltzmann at the target: " << 3 * n - 3
+                << "), data temperature ratio r = " << gs.r_hat << "\n";
+    if (cfg.method == "fi") {
+      const auto disp = fi_displacement(gs, beta_f.reshape({m, -1})).reshape({m, n, 3});
+      problem.positives = (x + cfg.omega * disp).to(torch::kFloat32);
+    } else {
+      summary.gamma = cfg.gamma ? *cfg.gamma : 1.0 - gs.r_hat;
+      problem.log_weights = fk_log_weights(gs, beta_f.reshape({m, -1}), summary.gamma, cfg.fk_clip).to(torch::kFloat32);
+    }
+  }
+  if (cfg.space == "coord") {
+    problem.groups.push_back({"coord", 1.0, torch::Tensor()});
+  } else {
+    for (const auto& [name, weight] : cfg.feature_groups) {
+      std::vector<std::array<int64_t, 2>> pairs;
+      if (name == "all") pairs = all_pairs(n);
+      else if (name == "bonds")
+        for (const auto& b : topo.bonds) pairs.push_back({b[0], b[1]});
+      else {  // angles: 1-3 pairs
+        const auto nb = topo.neighbours();
+        for (int c = 0; c < n; ++c)
+          for (size_t i = 0; i < nb[c].size(); ++i)
+            for (size_t j = i + 1; j < nb[c].size(); ++j) pairs.push_back({std::min(nb[c][i], nb[c][j]), std::max(nb[c][i], nb[c][j])});
+      }
+      if (!pairs.empty()) problem.groups.push_back({name, weight, pair_tensor(pairs)});
+    }
+  }
+
+  GeneratorShape shape;
+  shape.noise_dim = cfg.noise_dim;
+  shape.hidden = cfg.hidden;
+  shape.n_atoms = n;
+  Generator gen(shape, cfg.seed);
+  TrainSettings ts;
+  ts.steps = cfg.steps;
+  ts.batch = cfg.batch;
+  ts.positives = cfg.positives;
+  ts.lr = cfg.lr;
+  ts.warmup = cfg.warmup;
+  ts.grad_clip = cfg.grad_clip;
+  ts.seed = cfg.seed;
+  ts.log_every = cfg.log_every;
+  ts.checkpoint_every = cfg.checkpoint_every;
+  const std::string output = cfg.resolve(cfg.output);
+  ts.checkpoint = output + ".ckpt";
+  ts.resume = resume;
+  ts.quiet = quiet;
+  const auto report = train(gen, problem, ts);
+  summary.steps = report.steps_done;
+  summary.steps_per_second = report.steps_per_second;
+
+  YAML::Emitter y;
+  y << YAML::BeginMap;
+  y << YAML::Key << "schema_version" << YAML::Value << kManifestSchemaVersion;
+  y << YAML::Key << "kind" << YAML::Value << "drift-generator";
+  y << YAML::Key << "n_atoms" << YAML::Value << n;
+  y << YAML::Key << "types" << YAML::Value << YAML::Flow << topo.types;
+  y << YAML::Key << "masses" << YAML::Value << YAML::Flow << topo.masses;
+  y << YAML::Key << "elements" << YAML::Value << YAML::Flow << topo.elements;
+  y << YAML::Key << "bonds" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const auto& b : topo.bonds) y << YAML::Flow << std::vector<int>{b[0] + 1, b[1] + 1};
+  y << YAML::EndSeq;
+  y << YAML::Key << "units" << YAML::Value << cfg.units;
+  y << YAML::Key << "temperature" << YAML::Value << cfg.temperature;
+  y << YAML::Key << "noise_dim" << YAML::Value << cfg.noise_dim;
+  y << YAML::Key << "feature_space" << YAML::Value << cfg.space;
+  y << YAML::Key << "method" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value << cfg.method;
+  if (cfg.method == "fi") y << YAML::Key << "omega" << YAML::Value << cfg.omega << YAML::Key << "eig_cutoff" << YAML::Value << cfg.eig_cutoff;
+  if (cfg.method == "fk") y << YAML::Key << "gamma" << YAML::Value << summary.gamma << YAML::Key << "clip" << YAML::Value << cfg.fk_clip;
+  if (need_forces) y << YAML::Key << "r_hat" << YAML::Value << summary.r_hat;
+  y << YAML::Key << "kernel" << YAML::Value << cfg.kernel << YAML::Key << "kernel_temperatures" << YAML::Value << YAML::Flow
+    << problem.field.temperatures << YAML::EndMap;
+  y << YAML::Key << "training_data" << YAML::Value << YAML::BeginMap << YAML::Key << "path" << YAML::Value << cfg.data
+    << YAML::Key << "conformations" << YAML::Value << m << YAML::Key << "fingerprint" << YAML::Value << fingerprint(x)
+    << YAML::Key << "labelled_by_lammps" << YAML::Value << summary.labelled_by_lammps << YAML::EndMap;
+  y << YAML::Key << "training" << YAML::Value << YAML::BeginMap << YAML::Key << "steps" << YAML::Value << cfg.steps
+    << YAML::Key << "batch" << YAML::Value << cfg.batch << YAML::Key << "positives" << YAML::Value << cfg.positives
+    << YAML::Key << "seed" << YAML::Value << cfg.seed << YAML::EndMap;
+  y << YAML::Key << "libtorch_version" << YAML::Value << TORCH_VERSION;
+  y << YAML::Key << "trainer_version" << YAML::Value << DRIFT_VERSION;
+  y << YAML::EndMap;
+  summary.manifest = std::string(y.c_str()) + "\n";
+  gen.save(output, {{"manifest.yaml", summary.manifest}});
+  std::remove(ts.checkpoint.c_str());
+  return summary;
+}
+
+}  // namespace drift

@@ -1,0 +1,24 @@
+#pragma once
+// drift-train's job: training frames + molecule + target temperature -> a TorchScript
+// generator file with its manifest inside.
+#include <string>
+
+#include "drift/train_config.hpp"
+
+namespace drift {
+
+struct TrainSummary {
+  long frames = 0;
+  bool labelled_by_lammps = false;
+  double r_hat = 1, virial = 0, gamma = 0;
+  long steps = 0;
+  double steps_per_second = 0;
+  std::string manifest;
+};
+
+TrainSummary train_from_config(const TrainConfig& config, bool resume, bool quiet);
+
+// Manifest schema version written by this trainer.
+constexpr int kManifestSchemaVersion = 1;
+
+}  // namespace drift

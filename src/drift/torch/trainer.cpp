@@ -1,0 +1,173 @@
+#include "drift/torch/trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace drift {
+
+namespace {
+
+torch::Tensor features(const torch::Tensor& x, const FeatureGroup& g) {
+  if (!g.pairs.defined()) return x.reshape({x.size(0), -1});
+  const auto a = x.index_select(1, g.pairs.select(1, 0));
+  const auto b = x.index_select(1, g.pairs.select(1, 1));
+  return torch::sqrt(((a - b) * (a - b)).sum(2) + 1e-12);
+}
+
+torch::Tensor normal_noise(std::mt19937_64& rng, int64_t rows, int64_t cols) {
+  std::normal_distribution<float> g(0.0f, 1.0f);
+  auto t = torch::empty({rows, cols});
+  float* p = t.data_ptr<float>();
+  for (int64_t k = 0; k < rows * cols; ++k) p[k] = g(rng);
+  return t;
+}
+
+torch::Tensor sample_indices(std::mt19937_64& rng, int64_t m, int count) {
+  std::uniform_int_distribution<int64_t> u(0, m - 1);
+  auto t = torch::empty({count}, torch::kInt64);
+  auto* p = t.data_ptr<int64_t>();
+  for (int k = 0; k < count; ++k) p[k] = u(rng);
+  return t;
+}
+
+void save_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam& opt, long step, const std::mt19937_64& rng) {
+  torch::serialize::OutputArchive ar;
+  auto params = gen.parameters();
+  for (size_t k = 0; k < params.size(); ++k) ar.write("param" + std::to_string(k), params[k].detach());
+  ar.write("out_mean", gen.module().attr("out_mean").toTensor());
+  ar.write("out_scale", gen.module().attr("out_scale").toTensor());
+  ar.write("step", torch::tensor(static_cast<int64_t>(step)));
+  std::ostringstream rs;
+  rs << rng;
+  const std::string s = rs.str();
+  ar.write("rng", torch::from_blob(const_cast<char*>(s.data()), {static_cast<int64_t>(s.size())}, torch::kUInt8).clone());
+  torch::serialize::OutputArchive opt_ar;
+  opt.save(opt_ar);
+  ar.write("optimizer", opt_ar);
+  const std::string tmp = path + ".tmp." + std::to_string(getpid());
+  ar.save_to(tmp);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw std::runtime_error(path + ": cannot write the checkpoint");
+  }
+}
+
+long load_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam& opt, std::mt19937_64& rng) {
+  torch::serialize::InputArchive ar;
+  try {
+    ar.load_from(path);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path + ": not a readable drift-train checkpoint (" + std::string(e.what()).substr(0, 200) + ")");
+  }
+  torch::NoGradGuard no_grad;
+  auto params = gen.parameters();
+  for (size_t k = 0; k < params.size(); ++k) {
+    torch::Tensor t;
+    ar.read("param" + std::to_string(k), t);
+    if (!t.sizes().equals(params[k].sizes()))
+      throw std::runtime_error(path + ": checkpoint does not match the generator shape of this configuration");
+    params[k].copy_(t);
+  }
+  torch::Tensor mean, scale, step, rs;
+  ar.read("out_mean", mean);
+  ar.read("out_scale", scale);
+  gen.module().attr("out_mean").toTensor().copy_(mean);
+  gen.module().attr("out_scale").toTensor().copy_(scale);
+  ar.read("step", step);
+  ar.read("rng", rs);
+  std::istringstream in(std::string(reinterpret_cast<const char*>(rs.data_ptr<uint8_t>()), rs.numel()));
+  in >> rng;
+  torch::serialize::InputArchive opt_ar;
+  ar.read("optimizer", opt_ar);
+  opt.load(opt_ar);
+  return step.item<int64_t>();
+}
+
+}  // namespace
+
+TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSettings& s) {
+  const int64_t m = problem.positives.size(0);
+  if (m < 1) throw std::runtime_error("train: no training samples");
+  // Features of data and targets once; per step only indices are drawn.
+  std::vector<torch::Tensor> pos_feat, tgt_feat;
+  for (const auto& g : problem.groups) {
+    pos_feat.push_back(features(problem.positives, g));
+    tgt_feat.push_back(problem.targets.defined() ? features(problem.targets, g) : torch::Tensor());
+  }
+  std::mt19937_64 rng(s.seed);
+  auto params = gen.parameters();
+  for (auto& p : params) p.set_requires_grad(true);
+  torch::optim::Adam opt(params, torch::optim::AdamOptions(s.lr).betas({0.9, 0.95}));
+  long start = 0;
+  if (s.resume) {
+    start = load_checkpoint(s.checkpoint, gen, opt, rng);
+    if (!s.quiet) std::cerr << "drift-train: resumed from " << s.checkpoint << " at step " << start << "\n";
+  } else {
+    // Data-dependent output initialisation on a noise batch from the same stream.
+    auto z = normal_noise(rng, std::max<int64_t>(s.batch, 512), gen.shape().noise_dim);
+    gen.initialise_output(problem.positives.reshape({m, -1}), z);
+  }
+  TrainReport report;
+  const auto t0 = std::chrono::steady_clock::now();
+  double loss_avg = 0, drift_avg = 0;
+  long avg_n = 0;
+  for (long step = start; step < s.steps; ++step) {
+    const double lr = s.lr * std::min(1.0, static_cast<double>(step + 1) / std::max<long>(1, s.warmup));
+    for (auto& group : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    const auto z = normal_noise(rng, s.batch, gen.shape().noise_dim);
+    const auto idx = sample_indices(rng, m, s.positives);
+    const auto x = gen.forward(z);
+    torch::Tensor loss = torch::zeros({});
+    double drift_sq = 0;
+    for (size_t g = 0; g < problem.groups.size(); ++g) {
+      const auto& group = problem.groups[g];
+      if (group.weight == 0) continue;
+      const auto fx = features(x, group);
+      FieldInput in;
+      in.generated = fx.detach();
+      in.positives = pos_feat[g].index_select(0, idx);
+      if (tgt_feat[g].defined()) in.targets = tgt_feat[g].index_select(0, idx);
+      if (problem.log_weights.defined()) in.log_weights = problem.log_weights.index_select(0, idx);
+      const auto field = drifting_field(in, problem.field);
+      const auto goal = (fx.detach() / field.feature_scale + field.drift).detach();
+      loss = loss + group.weight * (fx / field.feature_scale - goal).pow(2).mean();
+      drift_sq += (field.drift * field.drift).mean().item<double>();
+    }
+    opt.zero_grad();
+    loss.backward();
+    if (s.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params, s.grad_clip);
+    opt.step();
+    const double lv = loss.item<double>();
+    if (!std::isfinite(lv)) throw std::runtime_error("training diverged at step " + std::to_string(step + 1) + " (loss is not finite)");
+    loss_avg += lv;
+    drift_avg += std::sqrt(drift_sq);
+    ++avg_n;
+    report.last_loss = lv;
+    const long done = step + 1;
+    if (!s.quiet && (done % s.log_every == 0 || done == s.steps)) {
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const double rate = (done - start) / std::max(secs, 1e-9);
+      const int width = 30, filled = static_cast<int>(width * done / s.steps);
+      std::fprintf(stderr, "[%s%s] %ld/%ld loss %.4f |V| %.3f %.1f steps/s ETA %.0f s\n", std::string(filled, '#').c_str(),
+                   std::string(width - filled, '.').c_str(), done, s.steps, loss_avg / avg_n, drift_avg / avg_n, rate,
+                   (s.steps - done) / rate);
+      loss_avg = drift_avg = 0;
+      avg_n = 0;
+    }
+    if (s.checkpoint_every > 0 && !s.checkpoint.empty() && done % s.checkpoint_every == 0 && done < s.steps)
+      save_checkpoint(s.checkpoint, gen, opt, done, rng);
+  }
+  report.steps_done = s.steps;
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  report.steps_per_second = (s.steps - start) / std::max(secs, 1e-9);
+  for (auto& p : params) p.set_requires_grad(false);
+  return report;
+}
+
+}  // namespace drift

@@ -1,0 +1,54 @@
+#pragma once
+// Training loop of a drifting generator: regress the generator onto its own drifted output,
+// feature group by feature group. Deterministic for a seed on one thread; checkpoints hold
+// parameters, optimiser state, step and RNG state, so a resumed run continues exactly.
+#include <torch/torch.h>
+
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "drift/torch/drift_field.hpp"
+#include "drift/torch/generator.hpp"
+
+namespace drift {
+
+struct FeatureGroup {
+  std::string name;
+  double weight = 1.0;
+  torch::Tensor pairs;  // [K, 2] atom pairs (distance features); undefined: flattened output
+};
+
+struct TrainingProblem {
+  torch::Tensor positives;    // [M, ...] data, same shape per sample as the generator output
+  torch::Tensor targets;      // [M, ...] attraction targets other than the positives, or undefined
+  torch::Tensor log_weights;  // [M] FK kernel log-weights, or undefined
+  std::vector<FeatureGroup> groups;
+  FieldSettings field;
+};
+
+struct TrainSettings {
+  long steps = 1000;
+  int batch = 256;
+  int positives = 256;
+  double lr = 2e-4;
+  long warmup = 100;
+  double grad_clip = 2.0;
+  uint64_t seed = 0;
+  long log_every = 100;
+  long checkpoint_every = 0;   // 0: no checkpoints
+  std::string checkpoint;      // path
+  bool resume = false;
+  bool quiet = false;
+};
+
+struct TrainReport {
+  long steps_done = 0;
+  double last_loss = 0;
+  double steps_per_second = 0;
+};
+
+TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSettings& settings);
+
+}  // namespace drift

@@ -1,0 +1,154 @@
+#include "drift/train_config.hpp"
+
+#include <set>
+#include <stdexcept>
+
+#include <yaml-cpp/yaml.h>
+
+namespace drift {
+
+std::string TrainConfig::resolve(const std::string& path) const {
+  if (path.empty() || path[0] == '/') return path;
+  const auto slash = source.find_last_of('/');
+  return slash == std::string::npos ? path : source.substr(0, slash + 1) + path;
+}
+
+double boltzmann_constant(const std::string& units) {
+  if (units == "real") return 0.0019872067;
+  if (units == "metal") return 8.617343e-5;
+  throw std::runtime_error("units '" + units + "' are not supported (use real or metal)");
+}
+
+namespace {
+
+struct Reader {
+  const std::string& file;
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& what) const {
+    std::string where = file;
+    if (node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
+    throw std::runtime_error(where + ": " + key + ": " + what);
+  }
+  template <class T>
+  T get(const YAML::Node& node, const std::string& key, const std::string& expected) const {
+    try {
+      return node.as<T>();
+    } catch (const YAML::Exception&) {
+      fail(node, key, "expected " + expected);
+    }
+  }
+};
+
+}  // namespace
+
+TrainConfig read_train_config(const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw std::runtime_error(path + ": cannot read the configuration file");
+  } catch (const YAML::ParserException& e) {
+    throw std::runtime_error(path + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
+  }
+  if (!root.IsMap()) throw std::runtime_error(path + ": expected a mapping of configuration keys");
+  Reader r{path};
+  TrainConfig c;
+  c.source = path;
+  static const std::set<std::string> known = {
+      "data", "molecule", "forcefield", "relabel", "temperature", "units", "max_frames", "method", "space",
+      "omega", "gamma", "fk_clip", "eig_cutoff", "kernel", "kernel_temperatures", "feature_groups", "generator", "training", "output"};
+  for (const auto& kv : root) {
+    const auto key = kv.first.as<std::string>();
+    if (!known.count(key))
+      r.fail(kv.first, key, "unknown key (known: data, molecule, forcefield, relabel, temperature, units, max_frames, "
+                            "method, space, omega, gamma, fk_clip, eig_cutoff, kernel, kernel_temperatures, feature_groups, "
+                            "generator, training, output)");
+  }
+  auto need = [&](const char* key) {
+    if (!root[key]) throw std::runtime_error(path + ": missing required key '" + key + "'");
+    return root[key];
+  };
+  c.data = r.get<std::string>(need("data"), "data", "a file path");
+  c.molecule = r.get<std::string>(need("molecule"), "molecule", "a LAMMPS data file path");
+  c.output = r.get<std::string>(need("output"), "output", "a model file path");
+  c.temperature = r.get<double>(need("temperature"), "temperature", "a temperature in K");
+  if (!(c.temperature > 0)) r.fail(root["temperature"], "temperature", "must be positive");
+  if (root["forcefield"]) c.forcefield = r.get<std::string>(root["forcefield"], "forcefield", "a LAMMPS input path");
+  if (root["relabel"]) c.relabel = r.get<bool>(root["relabel"], "relabel", "true or false");
+  if (c.relabel && c.forcefield.empty()) r.fail(root["relabel"], "relabel", "needs 'forcefield' to label with");
+  if (root["units"]) c.units = r.get<std::string>(root["units"], "units", "a LAMMPS unit style");
+  try {
+    boltzmann_constant(c.units);
+  } catch (const std::exception& e) {
+    r.fail(root["units"], "units", e.what());
+  }
+  if (root["max_frames"]) c.max_frames = r.get<long>(root["max_frames"], "max_frames", "an integer >= 0");
+  if (root["method"]) c.method = r.get<std::string>(root["method"], "method", "drift, fi or fk");
+  if (c.method != "drift" && c.method != "fi" && c.method != "fk") r.fail(root["method"], "method", "expected drift, fi or fk, got '" + c.method + "'");
+  if (root["space"]) c.space = r.get<std::string>(root["space"], "space", "coord or dist");
+  if (c.space != "coord" && c.space != "dist") r.fail(root["space"], "space", "expected coord or dist, got '" + c.space + "'");
+  if (root["omega"]) c.omega = r.get<double>(root["omega"], "omega", "a number");
+  if (root["gamma"]) {
+    if (root["gamma"].IsScalar() && root["gamma"].as<std::string>() == "auto") c.gamma.reset();
+    else c.gamma = r.get<double>(root["gamma"], "gamma", "a number or 'auto'");
+  }
+  if (root["fk_clip"]) c.fk_clip = r.get<double>(root["fk_clip"], "fk_clip", "a positive number");
+  if (!(c.fk_clip > 0)) r.fail(root["fk_clip"], "fk_clip", "must be positive");
+  if (root["eig_cutoff"]) c.eig_cutoff = r.get<double>(root["eig_cutoff"], "eig_cutoff", "a number in (0, 1)");
+  if (!(c.eig_cutoff > 0 && c.eig_cutoff < 1)) r.fail(root["eig_cutoff"], "eig_cutoff", "must be in (0, 1)");
+  if (root["kernel"]) c.kernel = r.get<std::string>(root["kernel"], "kernel", "laplace or gaussian");
+  if (c.kernel != "laplace" && c.kernel != "gaussian") r.fail(root["kernel"], "kernel", "expected laplace or gaussian");
+  if (root["kernel_temperatures"]) {
+    c.kernel_temperatures = r.get<std::vector<double>>(root["kernel_temperatures"], "kernel_temperatures", "a list of numbers");
+    for (double t : c.kernel_temperatures)
+      if (!(t > 0)) r.fail(root["kernel_temperatures"], "kernel_temperatures", "every temperature must be positive");
+  }
+  if (root["feature_groups"]) {
+    c.feature_groups = r.get<std::map<std::string, double>>(root["feature_groups"], "feature_groups",
+                                                            "a mapping of group name to weight");
+    for (const auto& [name, w] : c.feature_groups) {
+      if (name != "all" && name != "bonds" && name != "angles")
+        r.fail(root["feature_groups"], "feature_groups", "unknown group '" + name + "' (known: all, bonds, angles)");
+      if (w < 0) r.fail(root["feature_groups"], "feature_groups", "weights must be >= 0");
+    }
+  }
+  if (const auto g = root["generator"]) {
+    if (!g.IsMap()) r.fail(g, "generator", "expected a mapping with noise_dim, hidden");
+    for (const auto& kv : g) {
+      const auto key = kv.first.as<std::string>();
+      if (key == "noise_dim") c.noise_dim = r.get<int>(kv.second, "generator.noise_dim", "a positive integer");
+      else if (key == "hidden") c.hidden = r.get<std::vector<int>>(kv.second, "generator.hidden", "a list of layer widths");
+      else r.fail(kv.first, "generator." + key, "unknown key (known: noise_dim, hidden)");
+    }
+    if (c.noise_dim < 1) r.fail(g, "generator.noise_dim", "must be >= 1");
+    for (int h : c.hidden)
+      if (h < 1) r.fail(g, "generator.hidden", "layer widths must be >= 1");
+  }
+  if (const auto t = root["training"]) {
+    if (!t.IsMap()) r.fail(t, "training", "expected a mapping");
+    for (const auto& kv : t) {
+      const auto key = kv.first.as<std::string>();
+      const auto& v = kv.second;
+      const std::string k = "training." + key;
+      if (key == "steps") c.steps = r.get<long>(v, k, "an integer");
+      else if (key == "batch") c.batch = r.get<int>(v, k, "an integer");
+      else if (key == "positives") c.positives = r.get<int>(v, k, "an integer");
+      else if (key == "lr") c.lr = r.get<double>(v, k, "a number");
+      else if (key == "warmup") c.warmup = r.get<long>(v, k, "an integer");
+      else if (key == "grad_clip") c.grad_clip = r.get<double>(v, k, "a number");
+      else if (key == "seed") c.seed = r.get<uint64_t>(v, k, "a non-negative integer");
+      else if (key == "threads") c.threads = r.get<int>(v, k, "an integer");
+      else if (key == "log_every") c.log_every = r.get<long>(v, k, "an integer");
+      else if (key == "checkpoint_every") c.checkpoint_every = r.get<long>(v, k, "an integer");
+      else r.fail(kv.first, k, "unknown key (known: steps, batch, positives, lr, warmup, grad_clip, seed, threads, log_every, checkpoint_every)");
+    }
+    if (c.steps < 1) r.fail(t, "training.steps", "must be >= 1");
+    if (c.batch < 2) r.fail(t, "training.batch", "must be >= 2");
+    if (c.positives < 1) r.fail(t, "training.positives", "must be >= 1");
+    if (!(c.lr > 0)) r.fail(t, "training.lr", "must be positive");
+    if (c.threads < 1) r.fail(t, "training.threads", "must be >= 1");
+    if (c.log_every < 1 || c.checkpoint_every < 1) r.fail(t, "training", "log_every and checkpoint_every must be >= 1");
+  }
+  return c;
+}
+
+}  // namespace drift

@@ -1,0 +1,51 @@
+#pragma once
+// drift-train configuration: read from YAML, every key validated, unknown keys are errors.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace drift {
+
+struct TrainConfig {
+  std::string source;            // the YAML file (paths below are relative to its folder)
+  std::string data;              // training frames: LAMMPS dump or extxyz
+  std::string molecule;          // LAMMPS data file
+  std::string forcefield;        // LAMMPS force-field input: labels frames without forces
+  bool relabel = false;          // label every frame with LAMMPS, ignoring the file's forces
+  double temperature = 0;        // target temperature, K
+  std::string units = "real";
+  long max_frames = 0;           // 0: all
+  std::string method = "drift";  // drift | fi | fk
+  std::string space = "dist";    // coord | dist
+  double omega = 1.0;            // FI weight
+  std::optional<double> gamma;   // FK tilt; empty: auto = 1 - r_hat
+  double fk_clip = 3.0;
+  double eig_cutoff = 1e-2;      // G^+ keeps eigenvalues above eig_cutoff * largest
+  std::string kernel = "laplace";
+  std::vector<double> kernel_temperatures;  // empty: the kernel's defaults
+  std::map<std::string, double> feature_groups{{"all", 1.0}};  // all | bonds | angles (dist space)
+  int noise_dim = 32;
+  std::vector<int> hidden{256, 256, 256};
+  long steps = 10000;
+  int batch = 512;
+  int positives = 512;
+  double lr = 2e-4;
+  long warmup = 500;
+  double grad_clip = 2.0;
+  uint64_t seed = 0;
+  int threads = 2;
+  long log_every = 200;
+  long checkpoint_every = 1000;
+  std::string output;            // model file; checkpoint = output + ".ckpt"
+
+  std::string resolve(const std::string& path) const;  // relative to the YAML's folder
+};
+
+// Throws std::runtime_error naming the file, the key and what was expected.
+TrainConfig read_train_config(const std::string& path);
+
+// Boltzmann constant in the energy unit of a LAMMPS unit style per K (real: kcal/mol/K).
+double boltzmann_constant(const std::string& units);
+
+}  // namespace drift

@@ -1,0 +1,221 @@
+// The drifting field and force guidance on systems whose exact answer is known.
+#include <torch/torch.h>
+
+#include <cmath>
+#include <random>
+
+#include "drift/histogram.hpp"
+#include "drift/torch/drift_field.hpp"
+#include "drift/torch/generator.hpp"
+#include "drift/torch/guidance.hpp"
+#include "drift/torch/trainer.hpp"
+#include "test_util.hpp"
+
+using namespace drift;
+
+namespace {
+torch::Tensor gaussian_samples(int64_t n, const std::vector<double>& mean, const std::vector<double>& sd, uint64_t seed) {
+  torch::manual_seed(seed);
+  auto z = torch::randn({n, static_cast<int64_t>(mean.size())}, torch::kFloat64);
+  return z * torch::tensor(sd, torch::kFloat64) + torch::tensor(mean, torch::kFloat64);
+}
+}  // namespace
+
+TEST(DriftingScoreIdentity, GaussianKernelAttractionIsTauSquaredTimesKernelAveragedScore) {
+  // p = N(mu, diag(sd^2)); Theorem 3.1: V+(x) = sigma^2 E_k[grad log p(y)] = sigma^2 grad log (p * k)(x).
+  const std::vector<double> mu{0.5, -1.0}, sd{1.0, 0.5};
+  const double sigma = 0.6;
+  const auto y = gaussian_samples(400000, mu, sd, 3);
+  const auto var = torch::tensor(std::vector<double>{1.0, 0.25}, torch::kFloat64);
+  const auto score = -(y - torch::tensor(mu, torch::kFloat64)) / var;
+  const auto x = torch::tensor(std::vector<double>{0.0, 0.0, 1.5, -0.5, -0.7, -1.4}, torch::kFloat64).reshape({3, 2});
+  const auto attraction = gaussian_mean_shift(x, y, sigma);
+  const auto via_scores = sigma * sigma * gaussian_weighted_average(x, y, score, sigma);
+  const auto exact = -sigma * sigma * (x - torch::tensor(mu, torch::kFloat64)) / (var + sigma * sigma);
+  for (int64_t i = 0; i < 3; ++i)
+    for (int64_t d = 0; d < 2; ++d) {
+      EXPECT_NEAR(attraction[i][d].item<double>(), via_scores[i][d].item<double>(), 0.01) << "point " << i;
+      EXPECT_NEAR(attraction[i][d].item<double>(), exact[i][d].item<double>(), 0.01) << "point " << i;
+    }
+}
+
+TEST(DriftingField, AntiSymmetryGivesSmallFieldWhenDistributionsMatch) {
+  FieldSettings raw;
+  raw.normalise_drift = false;
+  const auto data = gaussian_samples(2048, {0, 0, 0}, {1, 1, 1}, 5).to(torch::kFloat32);
+  const auto same = gaussian_samples(1024, {0, 0, 0}, {1, 1, 1}, 6).to(torch::kFloat32);
+  const auto shifted = gaussian_samples(1024, {1.5, 0, 0}, {1, 1, 1}, 7).to(torch::kFloat32);
+  const auto v_same = drifting_field({same, data, {}, {}}, raw).drift;
+  const auto v_shift = drifting_field({shifted, data, {}, {}}, raw).drift;
+  const double rms_same = v_same.pow(2).mean().sqrt().item<double>();
+  const double rms_shift = v_shift.pow(2).mean().sqrt().item<double>();
+  EXPECT_LT(rms_same, 0.25 * rms_shift);
+  // The shifted batch is pulled back towards the data: mean drift along -x.
+  EXPECT_LT(v_shift.select(1, 0).mean().item<double>(), -0.5 * rms_shift / std::sqrt(3.0));
+}
+
+TEST(DriftingField, ZeroOmegaAndZeroGammaAreExactlyStandardDrift) {
+  const auto data = gaussian_samples(512, {0, 0}, {1, 2}, 8).to(torch::kFloat32);
+  const auto gen = gaussian_samples(256, {0.3, 0}, {1, 1}, 9).to(torch::kFloat32);
+  const auto beta_f = -data / torch::tensor(std::vector<float>{1.0f, 4.0f});
+  const auto stats = guidance_stats(data, beta_f, 2);
+  FieldSettings s;
+  const auto standard = drifting_field({gen, data, {}, {}}, s).drift;
+  const auto fi0 = drifting_field({gen, data + 0.0 * fi_displacement(stats, beta_f), {}, {}}, s).drift;
+  const auto fk0 = drifting_field({gen, data, {}, fk_log_weights(stats, beta_f, 0.0, 3.0)}, s).drift;
+  EXPECT_TRUE(torch::equal(standard, fi0));
+  EXPECT_TRUE(torch::equal(standard, fk0));
+  const auto fi1 = drifting_field({gen, data + 1.0 * fi_displacement(stats, beta_f), {}, {}}, s).drift;
+  EXPECT_FALSE(torch::equal(standard, fi1));
+}
+
+TEST(ForceGuidance, TransportMapsTemperedGaussianOntoBoltzmann) {
+  // Boltzmann N(0, diag(1, 0.01)) (a soft and a stiff mode); data at r = 2 (cold): variance / 2.
+  const double r = 2.0;
+  const auto y = gaussian_samples(200000, {0, 0}, {std::sqrt(1.0 / r), std::sqrt(0.01 / r)}, 11);
+  const auto beta_f = -y / torch::tensor(std::vector<double>{1.0, 0.01}, torch::kFloat64);
+  const auto s = guidance_stats(y, beta_f, 2, 1e-6);
+  EXPECT_NEAR(s.r_hat, r, 0.02);
+  const auto moved = y + fi_displacement(s, beta_f);
+  const auto var = moved.var(0);
+  EXPECT_NEAR(var[0].item<double>(), 1.0, 0.02);
+  EXPECT_NEAR(var[1].item<double>() / 0.01, 1.0, 0.02);
+  // FK weights: importance-reweighted variance equals the Boltzmann one (r < 2 keeps the
+  // variance of the weights finite).
+  const double r2 = 1.5;
+  const auto y2 = gaussian_samples(400000, {0, 0}, {std::sqrt(1.0 / r2), std::sqrt(0.01 / r2)}, 12);
+  const auto f2 = -y2 / torch::tensor(std::vector<double>{1.0, 0.01}, torch::kFloat64);
+  const auto s2 = guidance_stats(y2, f2, 2, 1e-6);
+  const auto w = torch::exp(fk_log_weights(s2, f2, 1.0 - s2.r_hat, 50.0).to(torch::kFloat64));
+  const auto wvar = (w.unsqueeze(1) * y2 * y2).sum(0) / w.sum();
+  EXPECT_NEAR(wvar[0].item<double>(), 1.0, 0.05);
+  EXPECT_NEAR(wvar[1].item<double>() / 0.01, 1.0, 0.05);
+}
+
+namespace {
+
+// Double well E/kT = h (x^2 - 1)^2 + y^2 / 2 at the target temperature (beta = 1).
+struct DoubleWell {
+  double h = 2.0;
+  double energy(double x, double y) const { return h * (x * x - 1) * (x * x - 1) + 0.5 * y * y; }
+  void force(double x, double y, double& fx, double& fy) const {
+    fx = -4 * h * x * (x * x - 1);
+    fy = -y;
+  }
+  // Exact samples at inverse temperature beta (relative to the target) by inverse CDF on a grid.
+  torch::Tensor sample(int64_t n, double beta, uint64_t seed) const {
+    std::mt19937_64 rng(seed);
+    const int bins = 4000;
+    const double lo = -2.5, hi = 2.5, dx = (hi - lo) / bins;
+    std::vector<double> cdf(bins + 1, 0.0);
+    for (int k = 0; k < bins; ++k) cdf[k + 1] = cdf[k] + std::exp(-beta * h * std::pow(std::pow(lo + (k + 0.5) * dx, 2) - 1, 2));
+    std::uniform_real_distribution<double> u(0, cdf.back());
+    std::normal_distribution<double> g(0, 1.0 / std::sqrt(beta));
+    auto out = torch::empty({n, 2}, torch::kFloat64);
+    for (int64_t i = 0; i < n; ++i) {
+      const double t = u(rng);
+      const int k = static_cast<int>(std::upper_bound(cdf.begin(), cdf.end(), t) - cdf.begin()) - 1;
+      out[i][0] = lo + (k + (t - cdf[k]) / (cdf[k + 1] - cdf[k])) * dx;
+      out[i][1] = g(rng);
+    }
+    return out;
+  }
+  // TVD between samples and the exact target density on a 2-D grid (0.25 wide cells).
+  double tvd_to_exact(const torch::Tensor& s) const {
+    const int nb = 24;
+    const double lo = -3, w = 0.25;
+    std::vector<double> p(nb * nb, 0.0), q(nb * nb, 0.0);
+    double zq = 0;
+    for (int i = 0; i < nb; ++i)
+      for (int j = 0; j < nb; ++j) {
+        double acc = 0;  // integrate exp(-E) over the cell with a 5x5 midpoint rule
+        for (int a = 0; a < 5; ++a)
+          for (int b = 0; b < 5; ++b) acc += std::exp(-energy(lo + (i + (a + 0.5) / 5) * w, lo + (j + (b + 0.5) / 5) * w));
+        q[i * nb + j] = acc;
+        zq += acc;
+      }
+    const auto a = s.accessor<float, 2>();
+    double out_of_grid = 0;
+    for (int64_t k = 0; k < s.size(0); ++k) {
+      const int i = static_cast<int>(std::floor((a[k][0] - lo) / w)), j = static_cast<int>(std::floor((a[k][1] - lo) / w));
+      if (i < 0 || j < 0 || i >= nb || j >= nb) out_of_grid += 1;
+      else p[i * nb + j] += 1;
+    }
+    double tv = out_of_grid / s.size(0);
+    for (int k = 0; k < nb * nb; ++k) tv += std::fabs(p[k] / s.size(0) - q[k] / zq);
+    return 0.5 * tv;
+  }
+};
+
+double train_and_score(const DoubleWell& dw, const torch::Tensor& data, const std::string& method) {
+  TrainingProblem problem;
+  problem.positives = data.to(torch::kFloat32);
+  problem.groups.push_back({"xy", 1.0, torch::Tensor()});
+  auto beta_f = torch::empty_like(data);
+  for (int64_t k = 0; k < data.size(0); ++k) {
+    double fx, fy;
+    dw.force(data[k][0].item<double>(), data[k][1].item<double>(), fx, fy);
+    beta_f[k][0] = fx;
+    beta_f[k][1] = fy;
+  }
+  if (method != "drift") {
+    const auto s = guidance_stats(data, beta_f, 2, 1e-6);
+    if (method == "fi") problem.positives = (data + fi_displacement(s, beta_f)).to(torch::kFloat32);
+    else problem.log_weights = fk_log_weights(s, beta_f, 1.0 - s.r_hat, 3.0).to(torch::kFloat32);
+  }
+  GeneratorShape shape;
+  shape.noise_dim = 4;
+  shape.hidden = {64, 64};
+  shape.output_dim = 2;
+  Generator gen(shape, 3);
+  TrainSettings ts;
+  ts.steps = 2500;
+  ts.batch = 256;
+  ts.positives = 512;
+  ts.lr = 2e-3;
+  ts.warmup = 100;
+  ts.seed = 5;
+  ts.quiet = true;
+  train(gen, problem, ts);
+  torch::NoGradGuard no_grad;
+  torch::manual_seed(99);
+  const auto samples = gen.forward(torch::randn({40000, 4}));
+  return dw.tvd_to_exact(samples);
+}
+
+}  // namespace
+
+TEST(DoubleWell, ForceGuidanceMovesColdDataTowardsTheTargetBoltzmannDensity) {
+  torch::set_num_threads(2);
+  const DoubleWell dw;
+  const double beta_data = 1.6;  // training data 1.6x colder than the target
+  const auto data = dw.sample(4000, beta_data, 17);
+  const double tvd_data = dw.tvd_to_exact(data.to(torch::kFloat32));
+  const double tvd_exact_samples = dw.tvd_to_exact(dw.sample(40000, 1.0, 18).to(torch::kFloat32));
+  double tvd_transported;
+  {
+    auto beta_f = torch::empty_like(data);
+    for (int64_t k = 0; k < data.size(0); ++k) {
+      double fx, fy;
+      dw.force(data[k][0].item<double>(), data[k][1].item<double>(), fx, fy);
+      beta_f[k][0] = fx;
+      beta_f[k][1] = fy;
+    }
+    const auto s = guidance_stats(data, beta_f, 2, 1e-6);
+    const auto moved = data + fi_displacement(s, beta_f);
+    tvd_transported = dw.tvd_to_exact(moved.to(torch::kFloat32));
+    EXPECT_NEAR(s.r_hat, beta_data, 0.15);
+  }
+  const double tvd_drift = train_and_score(dw, data, "drift");
+  const double tvd_fi = train_and_score(dw, data, "fi");
+  const double tvd_fk = train_and_score(dw, data, "fk");
+  std::printf("double well TVD to the exact 1/kT density: exact samples %.3f, training data %.3f, FI-transported data %.3f;\n"
+              "generators: drift %.3f, FI %.3f, FK %.3f\n",
+              tvd_exact_samples, tvd_data, tvd_transported, tvd_drift, tvd_fi, tvd_fk);
+  EXPECT_GT(tvd_data, 3 * tvd_exact_samples);                  // the data are clearly biased
+  EXPECT_LT(std::fabs(tvd_drift - tvd_data), 0.3 * tvd_data);  // plain drift reproduces the bias
+  EXPECT_LT(tvd_transported, 0.75 * tvd_data);                 // the FI transport removes much of it
+  EXPECT_LT(tvd_fi, 0.9 * tvd_drift);                          // and the FI generator keeps a clear part of that gain
+  // FK (force-only importance weights) is not asserted here: on this double well it does not
+  // beat plain drift (docs/method.md reports the numbers); it is exact on the Gaussian test.
+}
