@@ -13,6 +13,8 @@
 #include "drift/conformation_writer.hpp"
 #include "drift/ensemble_stats.hpp"
 #include "drift/topology.hpp"
+#include "drift/torch/drift_field.hpp"
+#include "drift/torch/generator.hpp"
 
 #ifndef DRIFT_SOURCE_DIR
 #error "DRIFT_SOURCE_DIR must point at the source tree"
@@ -83,6 +85,45 @@ void BM_Compare(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(drift::compare(a, b, "x").energy_w1);
 }
 BENCHMARK(BM_Compare)->Arg(3000)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+// Generator: samples/s of one forward pass (ethanol MLP 32-256-256-256-27, 1x1 convolutions).
+void BM_Generate(benchmark::State& state) {
+  torch::set_num_threads(2);
+  drift::GeneratorShape shape;
+  shape.n_atoms = 9;
+  drift::Generator gen(shape, 0);
+  const auto z = torch::randn({state.range(0), 32});
+  torch::NoGradGuard no_grad;
+  for (auto _ : state) benchmark::DoNotOptimize(gen.forward(z).data_ptr<float>());
+  state.counters["samples/s"] = benchmark::Counter(static_cast<double>(state.range(0) * state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Generate)->Arg(256)->Arg(1024)->Arg(8192)->Unit(benchmark::kMillisecond);
+
+// One training step in distance space: forward, field (3 temperatures), backward, no optimiser.
+void BM_TrainStep(benchmark::State& state) {
+  torch::set_num_threads(2);
+  drift::GeneratorShape shape;
+  shape.n_atoms = 9;
+  drift::Generator gen(shape, 0);
+  auto params = gen.parameters();
+  for (auto& p : params) p.set_requires_grad(true);
+  const int64_t b = state.range(0);
+  const auto pairs = torch::triu_indices(9, 9, 1).t().contiguous();
+  auto dist = [&](const torch::Tensor& x) {
+    const auto a = x.index_select(1, pairs.select(1, 0)), c = x.index_select(1, pairs.select(1, 1));
+    return torch::sqrt(((a - c) * (a - c)).sum(2) + 1e-12);
+  };
+  const auto data = dist(torch::randn({b, 9, 3}));
+  for (auto _ : state) {
+    const auto fx = dist(gen.forward(torch::randn({b, 32})));
+    const auto field = drift::drifting_field({fx.detach(), data, {}, {}}, drift::FieldSettings{});
+    const auto loss = (fx / field.feature_scale - (fx.detach() / field.feature_scale + field.drift)).pow(2).mean();
+    loss.backward();
+  }
+  state.counters["steps/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["samples/s"] = benchmark::Counter(static_cast<double>(b * state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_TrainStep)->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Arg(4096)->Arg(8192)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 }  // namespace
 
