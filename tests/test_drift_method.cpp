@@ -102,6 +102,16 @@ struct DoubleWell {
     fx = -4 * h * x * (x * x - 1);
     fy = -y;
   }
+  torch::Tensor scores(const torch::Tensor& data) const {
+    auto beta_f = torch::empty_like(data);
+    for (int64_t k = 0; k < data.size(0); ++k) {
+      double fx, fy;
+      force(data[k][0].item<double>(), data[k][1].item<double>(), fx, fy);
+      beta_f[k][0] = fx;
+      beta_f[k][1] = fy;
+    }
+    return beta_f;
+  }
   // Exact samples at inverse temperature beta (relative to the target) by inverse CDF on a grid.
   torch::Tensor sample(int64_t n, double beta, uint64_t seed) const {
     std::mt19937_64 rng(seed);
@@ -151,13 +161,7 @@ double train_and_score(const DoubleWell& dw, const torch::Tensor& data, const st
   TrainingProblem problem;
   problem.positives = data.to(torch::kFloat32);
   problem.groups.push_back({"xy", 1.0, torch::Tensor()});
-  auto beta_f = torch::empty_like(data);
-  for (int64_t k = 0; k < data.size(0); ++k) {
-    double fx, fy;
-    dw.force(data[k][0].item<double>(), data[k][1].item<double>(), fx, fy);
-    beta_f[k][0] = fx;
-    beta_f[k][1] = fy;
-  }
+  const auto beta_f = dw.scores(data);
   if (method != "drift") {
     const auto s = guidance_stats(data, beta_f, 2, 1e-6);
     if (method == "fi") problem.positives = (data + fi_displacement(s, beta_f)).to(torch::kFloat32);
@@ -194,13 +198,7 @@ TEST(DoubleWell, ForceGuidanceMovesColdDataTowardsTheTargetBoltzmannDensity) {
   const double tvd_exact_samples = dw.tvd_to_exact(dw.sample(40000, 1.0, 18).to(torch::kFloat32));
   double tvd_transported;
   {
-    auto beta_f = torch::empty_like(data);
-    for (int64_t k = 0; k < data.size(0); ++k) {
-      double fx, fy;
-      dw.force(data[k][0].item<double>(), data[k][1].item<double>(), fx, fy);
-      beta_f[k][0] = fx;
-      beta_f[k][1] = fy;
-    }
+    const auto beta_f = dw.scores(data);
     const auto s = guidance_stats(data, beta_f, 2, 1e-6);
     const auto moved = data + fi_displacement(s, beta_f);
     tvd_transported = dw.tvd_to_exact(moved.to(torch::kFloat32));

@@ -22,7 +22,7 @@ TEST(TrainConfig, ValidatesEveryKey) {
   const std::string base = "data: d.dump\nmolecule: m.data\ntemperature: 500\noutput: o.pt\n";
   const auto ok = read_train_config(dir.write("ok.yaml", base + "method: fk\nspace: coord\ntraining: {steps: 5}\n"));
   EXPECT_EQ(ok.method, "fk");
-  EXPECT_EQ(ok.steps, 5);
+  EXPECT_EQ(ok.training.steps, 5);
   EXPECT_EQ(ok.resolve("d.dump"), dir.file("d.dump"));
   EXPECT_FALSE(ok.gamma.has_value());
   drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("a.yaml", base + "methdo: fk\n")); },

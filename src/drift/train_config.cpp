@@ -129,24 +129,24 @@ TrainConfig read_train_config(const std::string& path) {
       const auto key = kv.first.as<std::string>();
       const auto& v = kv.second;
       const std::string k = "training." + key;
-      if (key == "steps") c.steps = r.get<long>(v, k, "an integer");
-      else if (key == "batch") c.batch = r.get<int>(v, k, "an integer");
-      else if (key == "positives") c.positives = r.get<int>(v, k, "an integer");
-      else if (key == "lr") c.lr = r.get<double>(v, k, "a number");
-      else if (key == "warmup") c.warmup = r.get<long>(v, k, "an integer");
-      else if (key == "grad_clip") c.grad_clip = r.get<double>(v, k, "a number");
-      else if (key == "seed") c.seed = r.get<uint64_t>(v, k, "a non-negative integer");
+      if (key == "steps") c.training.steps = r.get<long>(v, k, "an integer");
+      else if (key == "batch") c.training.batch = r.get<int>(v, k, "an integer");
+      else if (key == "positives") c.training.positives = r.get<int>(v, k, "an integer");
+      else if (key == "lr") c.training.lr = r.get<double>(v, k, "a number");
+      else if (key == "warmup") c.training.warmup = r.get<long>(v, k, "an integer");
+      else if (key == "grad_clip") c.training.grad_clip = r.get<double>(v, k, "a number");
+      else if (key == "seed") c.training.seed = r.get<uint64_t>(v, k, "a non-negative integer");
       else if (key == "threads") c.threads = r.get<int>(v, k, "an integer");
-      else if (key == "log_every") c.log_every = r.get<long>(v, k, "an integer");
-      else if (key == "checkpoint_every") c.checkpoint_every = r.get<long>(v, k, "an integer");
+      else if (key == "log_every") c.training.log_every = r.get<long>(v, k, "an integer");
+      else if (key == "checkpoint_every") c.training.checkpoint_every = r.get<long>(v, k, "an integer");
       else r.fail(kv.first, k, "unknown key (known: steps, batch, positives, lr, warmup, grad_clip, seed, threads, log_every, checkpoint_every)");
     }
-    if (c.steps < 1) r.fail(t, "training.steps", "must be >= 1");
-    if (c.batch < 2) r.fail(t, "training.batch", "must be >= 2");
-    if (c.positives < 1) r.fail(t, "training.positives", "must be >= 1");
-    if (!(c.lr > 0)) r.fail(t, "training.lr", "must be positive");
+    if (c.training.steps < 1) r.fail(t, "training.steps", "must be >= 1");
+    if (c.training.batch < 2) r.fail(t, "training.batch", "must be >= 2");
+    if (c.training.positives < 1) r.fail(t, "training.positives", "must be >= 1");
+    if (!(c.training.lr > 0)) r.fail(t, "training.lr", "must be positive");
     if (c.threads < 1) r.fail(t, "training.threads", "must be >= 1");
-    if (c.log_every < 1 || c.checkpoint_every < 1) r.fail(t, "training", "log_every and checkpoint_every must be >= 1");
+    if (c.training.log_every < 1 || c.training.checkpoint_every < 1) r.fail(t, "training", "log_every and checkpoint_every must be >= 1");
   }
   return c;
 }

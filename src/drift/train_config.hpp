@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "drift/train_settings.hpp"
+
 namespace drift {
 
 struct TrainConfig {
@@ -27,16 +29,8 @@ struct TrainConfig {
   std::map<std::string, double> feature_groups{{"all", 1.0}};  // all | bonds | angles (dist space)
   int noise_dim = 32;
   std::vector<int> hidden{256, 256, 256};
-  long steps = 10000;
-  int batch = 512;
-  int positives = 512;
-  double lr = 2e-4;
-  long warmup = 500;
-  double grad_clip = 2.0;
-  uint64_t seed = 0;
+  TrainSettings training;        // the training: block (checkpoint path set from output)
   int threads = 2;
-  long log_every = 200;
-  long checkpoint_every = 1000;
   std::string output;            // model file; checkpoint = output + ".ckpt"
 
   std::string resolve(const std::string& path) const;  // relative to the YAML's folder

@@ -128,17 +128,8 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
   shape.noise_dim = cfg.noise_dim;
   shape.hidden = cfg.hidden;
   shape.n_atoms = n;
-  Generator gen(shape, cfg.seed);
-  TrainSettings ts;
-  ts.steps = cfg.steps;
-  ts.batch = cfg.batch;
-  ts.positives = cfg.positives;
-  ts.lr = cfg.lr;
-  ts.warmup = cfg.warmup;
-  ts.grad_clip = cfg.grad_clip;
-  ts.seed = cfg.seed;
-  ts.log_every = cfg.log_every;
-  ts.checkpoint_every = cfg.checkpoint_every;
+  Generator gen(shape, cfg.training.seed);
+  TrainSettings ts = cfg.training;
   const std::string output = cfg.resolve(cfg.output);
   ts.checkpoint = output + ".ckpt";
   ts.resume = resume;
@@ -171,9 +162,9 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
   y << YAML::Key << "training_data" << YAML::Value << YAML::BeginMap << YAML::Key << "path" << YAML::Value << cfg.data
     << YAML::Key << "conformations" << YAML::Value << m << YAML::Key << "fingerprint" << YAML::Value << fingerprint(x)
     << YAML::Key << "labelled_by_lammps" << YAML::Value << summary.labelled_by_lammps << YAML::EndMap;
-  y << YAML::Key << "training" << YAML::Value << YAML::BeginMap << YAML::Key << "steps" << YAML::Value << cfg.steps
-    << YAML::Key << "batch" << YAML::Value << cfg.batch << YAML::Key << "positives" << YAML::Value << cfg.positives
-    << YAML::Key << "seed" << YAML::Value << cfg.seed << YAML::EndMap;
+  y << YAML::Key << "training" << YAML::Value << YAML::BeginMap << YAML::Key << "steps" << YAML::Value << cfg.training.steps
+    << YAML::Key << "batch" << YAML::Value << cfg.training.batch << YAML::Key << "positives" << YAML::Value << cfg.training.positives
+    << YAML::Key << "seed" << YAML::Value << cfg.training.seed << YAML::EndMap;
   y << YAML::Key << "libtorch_version" << YAML::Value << TORCH_VERSION;
   y << YAML::Key << "trainer_version" << YAML::Value << DRIFT_VERSION;
   y << YAML::EndMap;

@@ -11,6 +11,7 @@
 
 #include "drift/torch/drift_field.hpp"
 #include "drift/torch/generator.hpp"
+#include "drift/train_settings.hpp"
 
 namespace drift {
 
@@ -26,21 +27,6 @@ struct TrainingProblem {
   torch::Tensor log_weights;  // [M] FK kernel log-weights, or undefined
   std::vector<FeatureGroup> groups;
   FieldSettings field;
-};
-
-struct TrainSettings {
-  long steps = 1000;
-  int batch = 256;
-  int positives = 256;
-  double lr = 2e-4;
-  long warmup = 100;
-  double grad_clip = 2.0;
-  uint64_t seed = 0;
-  long log_every = 100;
-  long checkpoint_every = 0;   // 0: no checkpoints
-  std::string checkpoint;      // path
-  bool resume = false;
-  bool quiet = false;
 };
 
 struct TrainReport {
