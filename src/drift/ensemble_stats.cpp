@@ -18,6 +18,7 @@ EnsembleStats::EnsembleStats(const Topology& topo, const MetricSettings& setting
     for (int j = i + 1; j < topo.n_atoms; ++j) {
       auto it = std::find(pair_types_.begin(), pair_types_.end(), topo.pair_label(i, j));
       pair_type_of_.push_back(static_cast<int>(it - pair_types_.begin()));
+      pair_bonded_.push_back(topo.bonded(i, j));
     }
   by_type_.assign(pair_types_.size(), all_pairs_);
   torsion_hists_.assign(torsions_.size(), Histogram(-180.0, 180.0, settings.torsion_bins));
@@ -33,7 +34,7 @@ void EnsembleStats::add(const Conformation& c) {
       const double r = distance(c.x, i, j);
       all_pairs_.add(r);
       by_type_[pair_type_of_[p]].add(r);
-      if (!topo_.bonded(i, j)) closest = std::min(closest, static_cast<float>(r));
+      if (!pair_bonded_[p]) closest = std::min(closest, static_cast<float>(r));
     }
   min_nonbonded_.push_back(closest);
   for (const auto& b : topo_.bonds) bond_lengths_.push_back(static_cast<float>(distance(c.x, b[0], b[1])));

@@ -49,6 +49,7 @@ class EnsembleStats {
   Histogram all_pairs_;
   std::vector<std::string> pair_types_;
   std::vector<int> pair_type_of_;  // per (i<j) pair, index into pair_types_
+  std::vector<char> pair_bonded_;  // per (i<j) pair: 1 when bonded (excluded from clash checks)
   std::vector<Histogram> by_type_;
   std::vector<Torsion> torsions_;
   std::vector<Histogram> torsion_hists_;
