@@ -38,6 +38,9 @@ endif()
 
 find_package(Kokkos CONFIG QUIET)
 drift_require(Kokkos_FOUND "Kokkos (KokkosConfig.cmake)" "libtrilinos-kokkos-dev")
+# Debian installs Kokkos' headers under include/trilinos, which its exported target does not name.
+find_path(DRIFT_KOKKOS_INCLUDE_DIR Kokkos_Core.hpp PATH_SUFFIXES trilinos)
+drift_require(DRIFT_KOKKOS_INCLUDE_DIR "Kokkos headers (Kokkos_Core.hpp)" "libtrilinos-kokkos-dev")
 
 find_package(yaml-cpp CONFIG QUIET)
 drift_require(yaml-cpp_FOUND "yaml-cpp" "libyaml-cpp-dev")

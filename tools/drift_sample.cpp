@@ -8,11 +8,11 @@
 #include <random>
 
 #include <CLI/CLI.hpp>
-#include <yaml-cpp/yaml.h>
 
 #include "drift/atomic_file.hpp"
 #include "drift/conformation_writer.hpp"
 #include "drift/lammps_labeller.hpp"
+#include "drift/manifest.hpp"
 #include "drift/topology.hpp"
 
 int main(int argc, char** argv) {
@@ -32,21 +32,18 @@ int main(int argc, char** argv) {
   try {
     torch::set_num_threads(threads);
     const auto topo = drift::read_lammps_data(data);
-    torch::jit::ExtraFilesMap extra{{"manifest.yaml", ""}};
+    torch::jit::ExtraFilesMap extra{{drift::kManifestFile, ""}};
     torch::jit::Module model;
     try {
       model = torch::jit::load(model_path, torch::kCPU, extra);
     } catch (const std::exception& e) {
       throw std::runtime_error(model_path + ": not a TorchScript model (" + std::string(e.what()).substr(0, 120) + ")");
     }
-    if (extra["manifest.yaml"].empty()) throw std::runtime_error(model_path + ": no manifest.yaml inside: not a drift generator");
-    const YAML::Node m = YAML::Load(extra["manifest.yaml"]);
-    if (m["kind"].as<std::string>("") != "drift-generator") throw std::runtime_error(model_path + ": manifest kind is not drift-generator");
-    if (m["schema_version"].as<int>(0) != 1)
-      throw std::runtime_error(model_path + ": manifest schema version " + m["schema_version"].as<std::string>("?") + " is not supported (this build reads 1)");
-    if (m["n_atoms"].as<int>() != topo.n_atoms || m["types"].as<std::vector<int>>() != topo.types)
-      throw std::runtime_error(model_path + ": the model's molecule (n_atoms, types) does not match " + data);
-    const int noise_dim = m["noise_dim"].as<int>();
+    const auto manifest = drift::parse_manifest(extra[drift::kManifestFile], model_path);
+    if (manifest.n_atoms != topo.n_atoms || manifest.types != topo.types)
+      throw std::runtime_error(model_path + ": the model's molecule (" + std::to_string(manifest.n_atoms) +
+                               " atoms) does not match " + data + " (" + std::to_string(topo.n_atoms) + " atoms) or its atom types differ");
+    const int noise_dim = manifest.noise_dim;
     std::mt19937_64 rng(seed);
     std::normal_distribution<float> g(0, 1);
     auto z = torch::empty({count, noise_dim});

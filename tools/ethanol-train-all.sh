@@ -3,6 +3,8 @@
 # tools/ethanol-study.sh (run that first), draws 10000 samples from each with LAMMPS energies,
 # and compares them, the training data and an independent MD set with the 500 K reference.
 # About 9 minutes per variant on 2 cores. Output: out/ethanol-study/trainer-report/report.md.
+# Usage: tools/ethanol-train-all.sh [variant ...]   (default: all six; the report includes every
+# variant whose samples exist, so one variant can be retrained alone)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${DRIFT_BUILD_DIR:-$ROOT/build}"
@@ -12,7 +14,11 @@ EX="$ROOT/examples/ethanol"
 cmake --build "$BUILD" -j"$(nproc)" --target drift-train drift-sample drift-compare >/dev/null
 mkdir -p "$OUT/models"
 VARIANTS=(drift-dist fi-dist fk-dist drift-coord fi-coord fk-coord)
-for v in "${VARIANTS[@]}"; do
+TRAIN=("${@:-${VARIANTS[@]}}")
+for v in "${TRAIN[@]}"; do
+  [ -f "$EX/train/$v.yaml" ] || { echo "ethanol-train-all: unknown variant '$v' (expected one of: ${VARIANTS[*]})" >&2; exit 2; }
+done
+for v in "${TRAIN[@]}"; do
   echo "== $v"
   start=$(date +%s)
   "$BUILD/tools/drift-train" "$EX/train/$v.yaml" > "$OUT/models/$v.manifest.yaml"
@@ -21,7 +27,9 @@ for v in "${VARIANTS[@]}"; do
     --forcefield "$EX/forcefield.lmp" -o "$OUT/models/$v.xyz"
 done
 labels=() files=()
-for v in "${VARIANTS[@]}"; do labels+=(-l "$v"); files+=("$OUT/models/$v.xyz"); done
+for v in "${VARIANTS[@]}"; do
+  [ -f "$OUT/models/$v.xyz" ] && { labels+=(-l "$v"); files+=("$OUT/models/$v.xyz"); }
+done
 "$BUILD/tools/drift-compare" -d "$EX/ethanol.data" "$OUT/md/reference.dump" "$OUT/md/independent-500K.dump" \
   "$OUT/md/biased-300K.dump" "${files[@]}" --reference-label "reference MD 500 K" \
   -l "independent MD 500 K (noise floor)" -l "training data: MD 300 K" "${labels[@]}" -o "$OUT/trainer-report"

@@ -31,7 +31,7 @@ FieldOutput drifting_field(const FieldInput& in, const FieldSettings& settings) 
     const auto a_neg = a.slice(1, 0, n);
     // Per-positive weights multiply the normalised affinities (as the reference code's target
     // weights do): inside the logits the softmax over the batch would cancel half the tilt.
-    const auto a_pos = in.log_weights.defined() ? a.slice(1, n) * torch::exp(in.log_weights).unsqueeze(0) : a.slice(1, n);
+    const auto a_pos = in.log_weights.defined() ? a.slice(1, n) * torch::exp(in.log_weights.to(a.scalar_type())).unsqueeze(0) : a.slice(1, n);
     const auto w_pos = a_pos * a_neg.sum(1, true);
     const auto w_neg = a_neg * a_pos.sum(1, true);
     auto v = fast_matmul(w_pos, ys) - w_pos.sum(1, true) * xs - (fast_matmul(w_neg, xs) - w_neg.sum(1, true) * xs);

@@ -7,10 +7,10 @@
 //   FI: each positive moves by omega * (1 - sqrt(r)) / r * G^+ beta F(y) (exact for harmonic
 //       modes at omega = 1): the attraction y - x becomes y - x + omega * (force term), with the
 //       kernel evaluated at the moved positive so that the field's fixed point is their law.
-//   FK: each positive's kernel logit gains -gamma / (2 r) * beta F(y)^T G^+ beta F(y): with
-//       gamma = 1 - r this is (r - 1) times the harmonic estimate of beta E(y) - beta E_min from
-//       the force alone (beta E - beta E_min = beta F^T K^-1 beta F / 2, K = r G), i.e. the
-//       log importance weight log p_B/p_data up to a constant; targets unchanged.
+//   FK: each positive's affinities are multiplied by exp(-gamma * beta E(y)): with gamma = 1 - r
+//       this is the importance weight p_B/p_data up to a constant; targets unchanged. beta E(y)
+//       comes from the forces alone, integrated by the trapezoid rule along the edges of a
+//       nearest-neighbour graph of the samples and reconciled by least squares.
 #include <torch/torch.h>
 
 namespace drift {
@@ -30,7 +30,11 @@ GuidanceStats guidance_stats(const torch::Tensor& y, const torch::Tensor& beta_f
 // FI displacement of each positive (omega = 1): [M, D].
 torch::Tensor fi_displacement(const GuidanceStats& s, const torch::Tensor& beta_f);
 
-// FK log-weights: [M], centred, clipped at +-clip.
-torch::Tensor fk_log_weights(const GuidanceStats& s, const torch::Tensor& beta_f, double gamma, double clip);
+// beta E of every sample up to a constant (mean zero), from the scores alone: [M] float64.
+// Exact for quadratic energies; for anharmonic ones the error is third order in the edge length.
+torch::Tensor force_integrated_energy(const torch::Tensor& y, const torch::Tensor& beta_f, int neighbours = 10);
+
+// FK log-weights -gamma * beta E: [M], centred, clipped at +-clip.
+torch::Tensor fk_log_weights(const torch::Tensor& beta_energy, double gamma, double clip);
 
 }  // namespace drift

@@ -103,7 +103,28 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
       problem.positives = (x + cfg.omega * disp).to(torch::kFloat32);
     } else {
       summary.gamma = cfg.gamma ? *cfg.gamma : 1.0 - gs.r_hat;
-      problem.log_weights = fk_log_weights(gs, beta_f.reshape({m, -1}), summary.gamma, cfg.fk_clip).to(torch::kFloat32);
+      // The importance weight needs beta E. LAMMPS labels carry it exactly; without them it is
+      // integrated from the forces, which is exact for harmonic energies but measured 5.6 kT rms off
+      // (spread 2.0 kT) on 300 K ethanol in 24 dimensions (docs/method.md), so labels win when present.
+      const auto integrated = force_integrated_energy(x.reshape({m, -1}), beta_f.reshape({m, -1}));
+      auto beta_energy = integrated;
+      bool all_energies = true;
+      for (const auto& c : confs) all_energies &= c.has_energy();
+      summary.fk_energy_source = all_energies ? "labels" : "forces";
+      if (all_energies) {
+        auto labelled = torch::empty({m}, torch::kFloat64);
+        for (int64_t k = 0; k < m; ++k) labelled[k] = confs[k].energy * beta;
+        labelled -= labelled.mean();
+        summary.fk_energy_rms_error = (integrated - labelled).pow(2).mean().sqrt().item<double>();
+        summary.fk_energy_spread = labelled.std().item<double>();
+        beta_energy = labelled;
+        if (!quiet)
+          std::cerr << "drift-train: FK weights from the labels' energies (force-integrated beta E would be off by "
+                    << summary.fk_energy_rms_error << " kT rms; spread " << summary.fk_energy_spread << " kT)\n";
+      } else if (!quiet) {
+        std::cerr << "drift-train: FK weights from force-integrated energies (the frames carry no energies)\n";
+      }
+      problem.log_weights = fk_log_weights(beta_energy, summary.gamma, cfg.fk_clip).to(torch::kFloat32);
     }
   }
   if (cfg.space == "coord") {
@@ -149,13 +170,23 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
   y << YAML::Key << "bonds" << YAML::Value << YAML::Flow << YAML::BeginSeq;
   for (const auto& b : topo.bonds) y << YAML::Flow << std::vector<int>{b[0] + 1, b[1] + 1};
   y << YAML::EndSeq;
+  {
+    // Mean bond lengths of the training frames: the fix's validity check compares with them.
+    std::vector<double> lengths;
+    for (const auto& b : topo.bonds)
+      lengths.push_back((x.select(1, b[0]) - x.select(1, b[1])).norm(2, 1).mean().item<double>());
+    y << YAML::Key << "bond_lengths" << YAML::Value << YAML::Flow << lengths;
+  }
   y << YAML::Key << "units" << YAML::Value << cfg.units;
   y << YAML::Key << "temperature" << YAML::Value << cfg.temperature;
   y << YAML::Key << "noise_dim" << YAML::Value << cfg.noise_dim;
   y << YAML::Key << "feature_space" << YAML::Value << cfg.space;
   y << YAML::Key << "method" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value << cfg.method;
   if (cfg.method == "fi") y << YAML::Key << "omega" << YAML::Value << cfg.omega << YAML::Key << "eig_cutoff" << YAML::Value << cfg.eig_cutoff;
-  if (cfg.method == "fk") y << YAML::Key << "gamma" << YAML::Value << summary.gamma << YAML::Key << "clip" << YAML::Value << cfg.fk_clip;
+  if (cfg.method == "fk") {
+    y << YAML::Key << "gamma" << YAML::Value << summary.gamma << YAML::Key << "clip" << YAML::Value << cfg.fk_clip;
+    y << YAML::Key << "energy_source" << YAML::Value << summary.fk_energy_source;
+  }
   if (need_forces) y << YAML::Key << "r_hat" << YAML::Value << summary.r_hat;
   y << YAML::Key << "kernel" << YAML::Value << cfg.kernel << YAML::Key << "kernel_temperatures" << YAML::Value << YAML::Flow
     << problem.field.temperatures << YAML::EndMap;

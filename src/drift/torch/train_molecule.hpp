@@ -3,6 +3,8 @@
 // generator file with its manifest inside.
 #include <string>
 
+#include "drift/manifest.hpp"
+
 #include "drift/train_config.hpp"
 
 namespace drift {
@@ -11,14 +13,13 @@ struct TrainSummary {
   long frames = 0;
   bool labelled_by_lammps = false;
   double r_hat = 1, virial = 0, gamma = 0;
+  std::string fk_energy_source;                           // FK: "labels" or "forces"
+  double fk_energy_rms_error = -1, fk_energy_spread = 0;  // FK: force-integrated vs labelled beta E (-1: no labels)
   long steps = 0;
   double steps_per_second = 0;
   std::string manifest;
 };
 
 TrainSummary train_from_config(const TrainConfig& config, bool resume, bool quiet);
-
-// Manifest schema version written by this trainer.
-constexpr int kManifestSchemaVersion = 1;
 
 }  // namespace drift

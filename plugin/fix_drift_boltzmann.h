@@ -1,0 +1,83 @@
+/* -*- c++ -*- ----------------------------------------------------------
+   lammps-drift: fix drift/boltzmann. One-step Boltzmann samples from a drift generator
+   (TorchScript + manifest) placed as replica conformations of every molecule in the group.
+   Documentation: docs/fix_drift_boltzmann.md.
+------------------------------------------------------------------------- */
+
+#ifndef LMP_FIX_DRIFT_BOLTZMANN_H
+#define LMP_FIX_DRIFT_BOLTZMANN_H
+
+#include "fix.h"
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace drift {
+class ReplicaSampler;
+struct SampleResult;
+}  // namespace drift
+
+namespace LAMMPS_NS {
+
+class FixDriftBoltzmann : public Fix {
+ public:
+  FixDriftBoltzmann(class LAMMPS *, int, char **);
+  ~FixDriftBoltzmann() override;
+  int setmask() override;
+  void init() override;
+  void setup_pre_exchange() override;
+  void setup(int) override;
+  void pre_exchange() override;
+  void end_of_step() override;
+  void post_run() override;
+  double compute_vector(int) override;
+  void write_restart(FILE *) override;
+  void restart(char *) override;
+
+ private:
+  // settings
+  std::string model_path, device, output_path;
+  long seed;
+  bool aligned, thermal, at_setup, want_energy, temp_check;
+  double temperature, valid_tol, clash;
+  int threads;
+
+  std::unique_ptr<drift::ReplicaSampler> sampler;
+  std::unique_ptr<drift::SampleResult> last;
+  double length_scale;  // LAMMPS length units per model length unit
+
+  // molecules of the group: IDs ascending; atom tags of each in model order
+  std::vector<tagint> mol_ids;
+  std::vector<tagint> mol_tags;  // [nmol * natoms_mol]
+  int natoms_mol;
+  bool molecules_ready;
+
+  // counters (restart state)
+  bigint events, samples_total;
+  // last event
+  double last_energy, last_valid_fraction, last_rate, last_seconds;
+  bigint energy_step;
+  std::string pe_compute_id;
+
+  // output file: written to a temporary name, renamed into place at the end of every run
+  FILE *out;
+  std::string out_tmp;
+  bool out_has_content;
+
+  void parse_keywords(int, char **);
+  void load_model();
+  void find_molecules();
+  void sample_and_place();
+  void collect_energies(std::vector<double> &);
+  void write_samples(const std::vector<double> &);
+  void open_output();
+  void close_output(bool commit);
+  bigint next_sample_step(bigint) const;
+  void schedule_next();
+};
+
+}    // namespace LAMMPS_NS
+
+#endif

@@ -1,0 +1,89 @@
+#include "drift/manifest.hpp"
+
+#include <stdexcept>
+
+#include <yaml-cpp/yaml.h>
+
+namespace drift {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& model, const std::string& what) {
+  throw std::runtime_error(model + ": " + what);
+}
+
+template <typename T>
+T get(const YAML::Node& root, const char* key, const std::string& model, const char* expected) {
+  const auto node = root[key];
+  if (!node) fail(model, std::string("manifest has no '") + key + "' (expected " + expected + "); was it written by drift-train?");
+  try {
+    return node.as<T>();
+  } catch (const YAML::Exception&) {
+    fail(model, std::string("manifest key '") + key + "' is not " + expected);
+  }
+}
+
+}  // namespace
+
+Manifest parse_manifest(const std::string& text, const std::string& model) {
+  if (text.empty()) fail(model, "no manifest.yaml inside the model file: not a drift generator (write models with drift-train)");
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    fail(model, "manifest.yaml is not valid YAML (line " + std::to_string(e.mark.line + 1) + "): " + e.msg);
+  }
+  if (!root.IsMap()) fail(model, "manifest.yaml is not a YAML map");
+  Manifest m;
+  m.source = model;
+  m.text = text;
+  if (get<std::string>(root, "kind", model, "a string") != "drift-generator")
+    fail(model, "manifest kind is '" + root["kind"].as<std::string>() + "', expected 'drift-generator'");
+  m.schema_version = get<int>(root, "schema_version", model, "an integer");
+  if (m.schema_version != kManifestSchemaVersion)
+    fail(model, "manifest schema version " + std::to_string(m.schema_version) + " is not supported (this build reads " +
+                    std::to_string(kManifestSchemaVersion) + "); use a lammps-drift of the model's trainer_version");
+  m.n_atoms = get<int>(root, "n_atoms", model, "a positive integer");
+  if (m.n_atoms < 1) fail(model, "manifest n_atoms must be positive");
+  m.types = get<std::vector<int>>(root, "types", model, "a list of LAMMPS atom types");
+  m.masses = get<std::vector<double>>(root, "masses", model, "a list of masses");
+  m.elements = get<std::vector<std::string>>(root, "elements", model, "a list of element symbols");
+  if (static_cast<int>(m.types.size()) != m.n_atoms || static_cast<int>(m.masses.size()) != m.n_atoms ||
+      static_cast<int>(m.elements.size()) != m.n_atoms)
+    fail(model, "manifest types, masses and elements must each have n_atoms = " + std::to_string(m.n_atoms) + " entries");
+  for (const auto& b : get<std::vector<std::vector<int>>>(root, "bonds", model, "a list of [i, j] atom pairs (1-based)")) {
+    if (b.size() != 2 || b[0] < 1 || b[1] < 1 || b[0] > m.n_atoms || b[1] > m.n_atoms || b[0] == b[1])
+      fail(model, "manifest bonds must be pairs of distinct atom numbers 1.." + std::to_string(m.n_atoms));
+    m.bonds.push_back({b[0] - 1, b[1] - 1});
+  }
+  if (root["bond_lengths"]) {
+    m.bond_lengths = get<std::vector<double>>(root, "bond_lengths", model, "a list of lengths");
+    if (m.bond_lengths.size() != m.bonds.size()) fail(model, "manifest bond_lengths must have one entry per bond");
+  }
+  m.units = get<std::string>(root, "units", model, "a LAMMPS unit style");
+  angstrom_per_length_unit(m.units);  // validates
+  m.temperature = get<double>(root, "temperature", model, "a temperature");
+  if (!(m.temperature > 0)) fail(model, "manifest temperature must be positive");
+  m.noise_dim = get<int>(root, "noise_dim", model, "a positive integer");
+  if (m.noise_dim < 1) fail(model, "manifest noise_dim must be positive");
+  m.feature_space = get<std::string>(root, "feature_space", model, "coord or dist");
+  const auto method = root["method"];
+  if (!method || !method.IsMap() || !method["name"]) fail(model, "manifest has no 'method: {name: ...}'");
+  m.method = method["name"].as<std::string>();
+  m.libtorch_version = root["libtorch_version"].as<std::string>("unknown");
+  m.trainer_version = root["trainer_version"].as<std::string>("unknown");
+  return m;
+}
+
+double angstrom_per_length_unit(const std::string& units) {
+  if (units == "real" || units == "metal") return 1.0;
+  if (units == "si") return 1e10;
+  if (units == "cgs") return 1e8;
+  if (units == "electron") return 0.52917721067;
+  if (units == "micro") return 1e4;
+  if (units == "nano") return 10.0;
+  if (units == "lj") throw std::runtime_error("units lj have no length scale in Angstrom: use real, metal, si, cgs, electron, micro or nano");
+  throw std::runtime_error("unknown LAMMPS unit style '" + units + "'");
+}
+
+}  // namespace drift

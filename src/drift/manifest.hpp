@@ -1,0 +1,38 @@
+#pragma once
+// The manifest a drift generator carries inside its model file (TorchScript extra file
+// "manifest.yaml"): what molecule it generates, in which units, at which temperature and how it
+// was trained. Written by drift-train, read and checked by drift-sample and fix drift/boltzmann.
+#include <array>
+#include <string>
+#include <vector>
+
+namespace drift {
+
+constexpr int kManifestSchemaVersion = 1;
+constexpr const char* kManifestFile = "manifest.yaml";
+
+struct Manifest {
+  std::string source;  // model file it came from (for messages)
+  std::string text;    // the YAML as stored
+  int schema_version = 0;
+  int n_atoms = 0;
+  std::vector<int> types;                 // LAMMPS type per atom, model order
+  std::vector<double> masses;             // per atom
+  std::vector<std::string> elements;      // per atom
+  std::vector<std::array<int, 2>> bonds;  // 0-based
+  std::vector<double> bond_lengths;       // mean length of each bond in the training data (may be empty)
+  std::string units = "real";
+  double temperature = 0;
+  int noise_dim = 0;
+  std::string feature_space;
+  std::string method;
+  std::string libtorch_version, trainer_version;
+};
+
+// Parses and checks a manifest; every problem names the model file and the key.
+Manifest parse_manifest(const std::string& yaml_text, const std::string& model_path);
+
+// Length of one unit of `units` in Angstrom (LAMMPS unit styles; throws for lj and unknown).
+double angstrom_per_length_unit(const std::string& units);
+
+}  // namespace drift

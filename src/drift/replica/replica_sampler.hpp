@@ -1,0 +1,62 @@
+#pragma once
+// One sampling event for many replicas of one molecule: noise -> generator -> validity ->
+// orientation -> placement (and thermal velocities), all replicas at once in Kokkos views,
+// generator in LibTorch. Host arrays in and out, so callers (the LAMMPS fix, benchmarks, tests)
+// need neither Kokkos nor LibTorch headers of their own beyond this one.
+//
+// Results depend only on (key, molecule IDs): replicas are processed in fixed chunks of
+// kChunk (a batch's floating-point result can depend on its size), so any split of the
+// molecules into chunk-aligned ranges gives bit-identical samples.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "drift/counter_rng.hpp"
+#include "drift/manifest.hpp"
+
+namespace drift {
+
+class GeneratorRunner;
+
+enum class Orientation { Random, Aligned };
+
+struct SampleRequest {
+  const int64_t* keys = nullptr;    // [count] molecule IDs (stream items)
+  int64_t count = 0;
+  const double* current = nullptr;  // [count, n, 3] current whole conformations (caller's length units)
+  Orientation orientation = Orientation::Random;
+  bool thermal_velocities = false;
+  double kt_over_mvv2e = 0;         // kT / mvv2e in the caller's units (velocities: sqrt(that / mass))
+  CounterKey key;
+  double length_scale = 1.0;        // caller length units per model length unit
+  double valid_tolerance = 0.2;     // Angstrom-like model units, bond length vs manifest reference
+  double clash_distance = 0.75;     // model units
+};
+
+struct SampleResult {
+  std::vector<double> placed;      // [count, n, 3], caller units
+  std::vector<double> velocities;  // [count, n, 3] when thermal
+  std::vector<int> valid;          // [count]
+  int64_t n_valid = 0;
+};
+
+class ReplicaSampler {
+ public:
+  static constexpr int64_t kChunk = 1024;
+  ReplicaSampler(const std::string& model_path, const std::string& device, int threads);
+  ~ReplicaSampler();
+  const Manifest& manifest() const;
+  const std::string& device() const;
+  // Samples every replica of the request; `result` vectors are resized.
+  void sample(const SampleRequest& request, SampleResult& result);
+  // Bond lengths the validity check compares with (manifest bond_lengths, else none).
+  bool has_reference_bond_lengths() const;
+  static std::string libtorch_version();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace drift
