@@ -56,6 +56,8 @@ FixDriftBoltzmann::FixDriftBoltzmann(LAMMPS *lmp, int narg, char **arg) :
   if (seed <= 0) error->all(FLERR, "Fix drift/boltzmann: seed must be a positive integer (got {})", arg[6]);
   device = "cpu";
   parse_keywords(narg - 7, arg + 7);
+  // one file per partition, named like LAMMPS' own log.lammps.N / screen.N
+  if (!output_path.empty() && universe->nworlds > 1) output_path += "." + std::to_string(universe->iworld);
 
   vector_flag = 1;
   size_vector = 6;

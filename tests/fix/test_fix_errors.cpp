@@ -1,0 +1,127 @@
+// Every contract of fix drift/boltzmann is checked with a message that says what to change. The
+// Debian liblammps ends the process on an error (no LAMMPS_EXCEPTIONS), as lmp does, so each
+// case runs lmp_drift on its own input and checks the exit status and the message; a failed
+// check must leave an existing samples file untouched.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <regex>
+
+#include "model_variants.hpp"
+#include "../test_util.hpp"
+
+namespace {
+
+std::string test_model() { return drift_test::source_path("potentials/ethanol-fi-dist.pt"); }
+
+const char* kBox =
+    "include @SOURCE@/examples/ethanol/forcefield.lmp\n"
+    "read_data @SOURCE@/examples/ethanol/ethanol.data\n"
+    "replicate 2 2 1\n"
+    "neigh_modify exclude molecule/inter all\n";
+
+struct Outcome {
+  int status;
+  std::string output;
+};
+
+// Runs lmp_drift on `input` in a scratch folder holding a previous samples.xyz.
+Outcome run_lmp_drift(const std::string& input) {
+  drift_test::TempDir dir;
+  std::string text = input;
+  for (size_t p; (p = text.find("@SOURCE@")) != std::string::npos;) text.replace(p, 8, DRIFT_SOURCE_DIR);
+  dir.write("in.test", text);
+  dir.write("samples.xyz", "previous samples\n");
+  const std::string cmd = "cd '" + dir.path() + "' && '" DRIFT_LMP_DRIFT "' -in in.test -log none 2>&1";
+  Outcome out;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.output.append(buf, n);
+  const int raw = pclose(pipe);
+  out.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  EXPECT_EQ(drift_test::read_text(dir.file("samples.xyz")), "previous samples\n") << "a failed run touched samples.xyz";
+  return out;
+}
+
+void expect_error(const std::string& input, const std::string& fragment) {
+  const auto out = run_lmp_drift(input);
+  EXPECT_NE(out.status, 0) << "expected an error containing: " << fragment << "\n" << out.output;
+  const auto error = out.output.find("ERROR");
+  ASSERT_NE(error, std::string::npos) << "no ERROR line for: " << fragment << "\n" << out.output;
+  EXPECT_NE(out.output.find(fragment, error), std::string::npos)
+      << "expected: " << fragment << "\ngot: " << out.output.substr(error, 600);
+}
+
+std::string fix_line(const std::string& model, const std::string& extra = "") {
+  return "fix s all drift/boltzmann 1 " + model + " seed 11 file samples.xyz " + extra + "\n";
+}
+
+std::string replace(std::string text, const std::string& pattern, const std::string& by) {
+  return std::regex_replace(text, std::regex(pattern), by);
+}
+
+}  // namespace
+
+TEST(FixErrors, SyntaxAndKeywords) {
+  const std::string box = kBox;
+  expect_error(box + "fix s all drift/boltzmann 1 " + test_model() + "\n", "expected 'fix ID group drift/boltzmann Nevery model.pt seed S");
+  expect_error(box + "fix s all drift/boltzmann 0 " + test_model() + " seed 3\n", "Nevery must be >= 1");
+  expect_error(box + "fix s all drift/boltzmann 1 " + test_model() + " seed -3\n", "seed must be a positive integer");
+  expect_error(box + fix_line(test_model(), "orient sideways"), "orient takes random or aligned");
+  expect_error(box + fix_line(test_model(), "velocity hot"), "velocity takes keep or thermal");
+  expect_error(box + fix_line(test_model(), "colour blue"), "unknown keyword 'colour'");
+  expect_error(box + fix_line(test_model(), "setup"), "keyword 'setup' needs a value");
+  expect_error(box + fix_line(test_model(), "device tpu"), "device takes cpu or cuda");
+}
+
+TEST(FixErrors, ModelFileMissingCorruptOrNotAGenerator) {
+  const std::string box = kBox;
+  drift_test::TempDir dir;
+  expect_error(box + fix_line(dir.file("missing.pt")), "model file not found");
+  const auto junk = dir.write("junk.pt", "this is not a zip archive\n");
+  expect_error(box + fix_line(junk), "not a TorchScript model file");
+  const auto bare = dir.file("bare.pt");
+  drift_test::write_model_with_manifest(test_model(), bare, "");
+  expect_error(box + fix_line(bare), "no manifest.yaml inside the model file");
+  const std::string manifest = drift_test::manifest_of(test_model());
+  const auto kind = dir.file("kind.pt");
+  drift_test::write_model_with_manifest(test_model(), kind, replace(manifest, "kind: drift-generator", "kind: potential"));
+  expect_error(box + fix_line(kind), "expected 'drift-generator'");
+  const auto schema = dir.file("schema.pt");
+  drift_test::write_model_with_manifest(test_model(), schema, replace(manifest, "schema_version: 1", "schema_version: 99"));
+  expect_error(box + fix_line(schema), "schema version 99 is not supported");
+  const auto broken = dir.file("broken.pt");
+  drift_test::write_model_with_manifest(test_model(), broken, replace(manifest, "noise_dim: [0-9]+", "noise_dim: [1, 2"));
+  expect_error(box + fix_line(broken), "manifest.yaml is not valid YAML");
+  const auto noise = dir.file("noise.pt");
+  drift_test::write_model_with_manifest(test_model(), noise, replace(manifest, "noise_dim: [0-9]+", "noise_dim: 5"));
+  expect_error(box + fix_line(noise), "forward(noise [2, 5]) failed");
+}
+
+TEST(FixErrors, MoleculesMustMatchTheModel) {
+  const std::string box = kBox;
+  expect_error(box + "group one id 5\ndelete_atoms group one bond yes\n" + fix_line(test_model()) + "run 0\n",
+               "molecule 1 has 8 atoms, the model");
+  expect_error(box + "set atom 2 type 1\n" + fix_line(test_model()) + "run 0\n",
+               "molecule 1 atom 2 (ID 2) has type 1, the model's atom 2 has type 2");
+  expect_error(box + "group part id 1:4\nfix s part drift/boltzmann 1 " + test_model() + " seed 2 file samples.xyz\nrun 0\n",
+               "atoms outside group part belong to molecules of the group");
+  expect_error(box + fix_line(test_model()) + "fix t all drift/boltzmann 1 " + test_model() + " seed 3\nrun 0\n",
+               "act on the same atoms");
+}
+
+TEST(FixErrors, TemperatureUnitsAndDevice) {
+  const std::string box = kBox;
+  expect_error(box + fix_line(test_model(), "temp 300") + "run 0\n", "differs from the model's temperature 500 K");
+  const auto ok = run_lmp_drift(box + "fix s all drift/boltzmann 1 " + test_model() + " seed 11 temp 300 temp_check no\nrun 0\n");
+  EXPECT_EQ(ok.status, 0) << ok.output;
+  expect_error(box + fix_line(test_model(), "device cuda"), "sees no CUDA device");
+  expect_error("units lj\natom_style full\nbond_style harmonic\nangle_style harmonic\ndihedral_style opls\n"
+               "pair_style lj/cut/coul/cut 10.0\nread_data @SOURCE@/examples/ethanol/ethanol.data\n" +
+                   fix_line(test_model()) + "run 0\n",
+               "units lj cannot be converted to the model's units real");
+  expect_error("units real\natom_style atomic\nregion b block 0 10 0 10 0 10\ncreate_box 1 b\n" + fix_line(test_model()),
+               "needs molecule IDs");
+}
