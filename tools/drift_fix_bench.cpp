@@ -1,0 +1,88 @@
+// drift-fix-bench: conformations generated and placed per second by fix drift/boltzmann for
+// 1, 64, 1024 and 8192 ethanol replicas, with and without LAMMPS energies, next to plain MD
+// (velocity Verlet, same box and force field) steps per second. Run it on the cores to measure:
+//   mpirun -np 2 drift-fix-bench [--model potentials/ethanol-fi-dist.pt] [--replicas 1,64,1024,8192]
+#include <mpi.h>
+
+#include <cstdio>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "drift_styles.h"
+#include "input.h"
+#include "lammps.h"
+
+namespace {
+
+// Seconds for `steps` steps of the given commands (setup excluded).
+double time_run(const std::string& box, const std::string& commands, int steps) {
+  const char* args[] = {"lmp", "-log", "none", "-screen", "none", "-nocite"};
+  auto lmp = std::make_unique<LAMMPS_NS::LAMMPS>(6, const_cast<char**>(args), MPI_COMM_WORLD);
+  LAMMPS_NS::drift_register_styles(lmp.get());
+  std::istringstream in(box + commands + "run 0 post no\n");
+  for (std::string line; std::getline(in, line);) lmp->input->one(line);
+  MPI_Barrier(MPI_COMM_WORLD);
+  const double t0 = MPI_Wtime();
+  lmp->input->one("run " + std::to_string(steps) + " pre no post no");
+  MPI_Barrier(MPI_COMM_WORLD);
+  return MPI_Wtime() - t0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  int me = 0, nprocs = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &me);
+  MPI_Comm_size(MPI_COMM_WORLD, &nprocs);
+  std::string source = DRIFT_SOURCE_DIR, model;
+  std::vector<int> replicas{1, 64, 1024, 8192};
+  CLI::App app{"drift-fix-bench: fix drift/boltzmann throughput versus plain LAMMPS MD on the same box"};
+  app.add_option("--model", model, "generator (default: potentials/ethanol-fi-dist.pt)");
+  app.add_option("--replicas", replicas, "replica counts")->delimiter(',');
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = me == 0 ? app.exit(e) : 1;
+    MPI_Finalize();
+    return rc;
+  }
+  if (model.empty()) model = source + "/potentials/ethanol-fi-dist.pt";
+  if (me == 0)
+    std::printf("fix drift/boltzmann vs MD, ethanol (OPLS-AA, intermolecular pairs excluded), %d MPI rank(s)\n\n"
+                "| replicas | atoms | samples/s (no energy) | samples/s (with LAMMPS energy) | MD steps/s | MD molecule-steps/s |\n"
+                "|---|---|---|---|---|---|\n", nprocs);
+  for (int n : replicas) {
+    int nx = 1, ny = 1, nz = 1;  // n = nx * ny * nz, as cubic as powers of two allow
+    for (int k = n; k > 1; k /= 2) {
+      if (nx <= ny && nx <= nz) nx *= 2;
+      else if (ny <= nz) ny *= 2;
+      else nz *= 2;
+    }
+    if (nx * ny * nz != n) {
+      if (me == 0) std::fprintf(stderr, "drift-fix-bench: %d is not a power of two; skipped\n", n);
+      continue;
+    }
+    const std::string box = "include " + source + "/examples/ethanol/forcefield.lmp\nread_data " + source +
+                            "/examples/ethanol/ethanol.data\nreplicate " + std::to_string(nx) + " " + std::to_string(ny) +
+                            " " + std::to_string(nz) + "\nneigh_modify exclude molecule/inter all\n";
+    // Enough events for ~1 s per measurement on 2 cores.
+    const int events = n >= 8192 ? 5 : n >= 1024 ? 20 : 100;
+    const std::string fix = "fix s all drift/boltzmann 1 " + model + " seed 1";
+    const double t_plain = time_run(box, fix + " energy no\n", events);
+    const double t_energy = time_run(box, fix + " energy yes\n", events);
+    const int md_steps = n >= 8192 ? 20 : n >= 1024 ? 100 : 2000;
+    const double t_md = time_run(box, "velocity all create 500 1\nfix i all nve\n", md_steps);
+    if (me == 0) {
+      std::printf("| %d | %d | %.0f | %.0f | %.0f | %.0f |\n", n, 9 * n, n * events / t_plain, n * events / t_energy,
+                  md_steps / t_md, static_cast<double>(n) * md_steps / t_md);
+      std::fflush(stdout);
+    }
+  }
+  MPI_Finalize();
+  return 0;
+}
