@@ -10,6 +10,7 @@
 #include "drift/conformation_source.hpp"
 #include "drift/ensemble_stats.hpp"
 #include "drift/lammps_labeller.hpp"
+#include "drift/stein.hpp"
 #include "drift/topology.hpp"
 #include "test_util.hpp"
 
@@ -155,4 +156,38 @@ TEST_F(EthanolMD, HotterRunScoresMeasurablyWorse) {
   EXPECT_GT(hot.energy_w1, 4.0);
   EXPECT_GT(hot.energy_mean_sample, same.energy_mean_sample + 4.0);
   EXPECT_LT(hot.validity[0].second, same.validity[0].second);
+}
+
+TEST_F(EthanolMD, SteinChecksNeedNoReference) {
+  // Reference-free checks from forces alone: the configurational temperature ratio finds the
+  // temperature (1 at 500 K, 1.6 for 800 K samples scored at 500 K), and the kernel Stein
+  // discrepancy is ~0 for Boltzmann samples but large for systematically distorted geometry.
+  LabellerSettings ls;
+  ls.data_file = drift_test::ethanol_data();
+  ls.forcefield_file = drift_test::source_path("examples/ethanol/forcefield.lmp");
+  LammpsLabeller labeller(*topo_, ls);
+  const double beta = 1.0 / (kBoltzmannReal * 500);
+  const auto metric = stein_metric(topo_->template_positions, beta, [&](std::vector<Conformation>& c) { labeller.label(c); });
+  const auto at500 = kernel_stein_discrepancy(cold_a_->confs, beta, metric);
+  const auto at800 = kernel_stein_discrepancy(hot_->confs, beta, metric);
+  EXPECT_NEAR(at500.temperature_ratio, 1.0, 4 * at500.temperature_ratio_error + 0.02);
+  EXPECT_NEAR(at800.temperature_ratio, 1.6, 4 * at800.temperature_ratio_error + 0.03);
+  EXPECT_LT(std::fabs(at500.ksd2), 4 * at500.standard_error + 1e-3);
+  // Every conformation stretched by 2% about its centroid: a systematic geometry error, as a
+  // generator's (i.i.d. noise on positions mostly heats, which T_conf sees and KSD hardly does).
+  std::vector<Conformation> noisy = cold_a_->confs;
+  for (auto& c : noisy) {
+    double centre[3] = {0, 0, 0};
+    for (size_t i = 0; i < c.x.size(); ++i) centre[i % 3] += c.x[i] / (c.x.size() / 3);
+    for (size_t i = 0; i < c.x.size(); ++i) c.x[i] = centre[i % 3] + 1.02 * (c.x[i] - centre[i % 3]);
+    c.f.clear();
+  }
+  labeller.label(noisy);
+  const auto bad = kernel_stein_discrepancy(noisy, beta, metric);
+  EXPECT_GT(bad.ksd2, 5 * bad.standard_error);
+  std::printf("Stein checks: 500 K KSD^2 %.4g +- %.2g, T_conf/T %.3f +- %.3f; 800 K at 500 K: T_conf/T %.3f +- %.3f; "
+              "stretched KSD^2 %.4g +- %.2g, T_conf/T %.2f\n", at500.ksd2, at500.standard_error, at500.temperature_ratio,
+              at500.temperature_ratio_error, at800.temperature_ratio, at800.temperature_ratio_error, bad.ksd2, bad.standard_error,
+              bad.temperature_ratio);
+  EXPECT_GT(bad.temperature_ratio, 1.5);
 }

@@ -18,6 +18,8 @@
 #include "drift/ensemble_stats.hpp"
 #include "drift/error.hpp"
 #include "drift/lammps_labeller.hpp"
+#include "drift/stein.hpp"
+#include "drift/train_config.hpp"
 #include "drift/report.hpp"
 #include "drift/topology.hpp"
 
@@ -28,11 +30,44 @@ struct Options {
   std::vector<std::string> samples, labels, limits;
   long max_samples = 0;
   bool plots = true, quiet = false;
+  double ksd_temperature = 0, ksd_bandwidth = 1;
+  long ksd_samples = 2000;
+  std::string units = "real";
   drift::MetricSettings metrics;
 };
 
-std::unique_ptr<drift::EnsembleStats> read_ensemble(const std::string& path, const drift::Topology& topo,
-                                                    const Options& opt, drift::LammpsLabeller* labeller) {
+struct Ensemble {
+  std::unique_ptr<drift::EnsembleStats> stats;
+  drift::SteinDiscrepancy ksd;  // count 0: not computed
+};
+
+// The first --ksd-samples conformations with forces (from the file, or from LAMMPS) give the
+// reference-free Stein metrics.
+drift::SteinDiscrepancy stein_metrics(const std::string& path, const drift::Topology& topo, const Options& opt,
+                                      drift::LammpsLabeller* labeller, const drift::SteinMetric& metric) {
+  drift::ConformationSource source(path, topo);
+  std::vector<drift::Conformation> confs;
+  drift::Conformation c;
+  while (static_cast<long>(confs.size()) < opt.ksd_samples && source.next(c)) confs.push_back(c);
+  std::vector<drift::Conformation> need;
+  for (const auto& x : confs)
+    if (!x.has_forces()) need.push_back(x);
+  if (!need.empty()) {
+    if (!labeller)
+      throw drift::InputError(path, 0, 0, "the kernel Stein discrepancy needs forces: the file has none; give --forcefield to compute them");
+    labeller->label(need);
+    size_t k = 0;
+    for (auto& x : confs)
+      if (!x.has_forces()) x.f = need[k++].f;
+  }
+  const double beta = 1.0 / (drift::boltzmann_constant(opt.units) * opt.ksd_temperature);
+  return drift::kernel_stein_discrepancy(confs, beta, metric, opt.ksd_bandwidth);
+}
+
+Ensemble read_ensemble(const std::string& path, const drift::Topology& topo, const Options& opt,
+                       drift::LammpsLabeller* labeller, const drift::SteinMetric* metric) {
+  Ensemble out;
+  if (metric) out.ksd = stein_metrics(path, topo, opt, labeller, *metric);
   auto stats = std::make_unique<drift::EnsembleStats>(topo, opt.metrics);
   drift::ConformationSource source(path, topo);
   std::vector<drift::Conformation> pending;
@@ -69,7 +104,8 @@ std::unique_ptr<drift::EnsembleStats> read_ensemble(const std::string& path, con
   }
   if (stats->energies().size() != stats->count() && !stats->energies().empty())
     throw drift::InputError(path, 0, 0, "only some conformations carry energies; give --forcefield to compute the rest");
-  return stats;
+  out.stats = std::move(stats);
+  return out;
 }
 
 }  // namespace
@@ -113,7 +149,16 @@ int main(int argc, char** argv) {
   app.add_flag("!--no-plots", opt.plots, "skip the PNG plots");
   app.add_option("--max", opt.limits,
                  "fail (exit 3) when a metric of any sample exceeds a limit: NAME=VALUE with NAME one of hr_tvd, "
-                 "pair_type_tvd, bond_mae, torsion_jsd, energy_w1, energy_mean_diff, invalid@TOL (1 - valid fraction)");
+                 "pair_type_tvd, bond_mae, torsion_jsd, energy_w1, energy_mean_diff, ksd (KSD^2), invalid@TOL (1 - valid fraction)");
+  app.add_option("--ksd-temperature", opt.ksd_temperature,
+                 "target temperature (K): adds the reference-free kernel Stein discrepancy and configurational "
+                 "temperature of every ensemble, from forces at the samples (files' forces, else --forcefield)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--ksd-samples", opt.ksd_samples, "conformations per ensemble for the Stein metrics")
+      ->capture_default_str()->check(CLI::Range(2L, 100000L));
+  app.add_option("--ksd-bandwidth", opt.ksd_bandwidth, "IMQ kernel bandwidth in Fisher-whitened units")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--units", opt.units, "LAMMPS units of the files' forces (for beta = 1/kT)")->capture_default_str();
   app.add_flag("-q,--quiet", opt.quiet, "no progress output");
   CLI11_PARSE(app, argc, argv);
 
@@ -134,18 +179,30 @@ int main(int argc, char** argv) {
       ls.forcefield_file = opt.forcefield;
       labeller = std::make_unique<drift::LammpsLabeller>(topo, ls);
     }
-    auto reference = read_ensemble(opt.reference, topo, opt, labeller.get());
+    // The Stein metrics' ruler: beta H of the force field at the data file's structure.
+    std::unique_ptr<drift::SteinMetric> metric;
+    if (opt.ksd_temperature > 0) {
+      if (!labeller)
+        throw std::runtime_error("--ksd-temperature needs --forcefield (the metric is the force field's Hessian at the data file's structure)");
+      const double beta = 1.0 / (drift::boltzmann_constant(opt.units) * opt.ksd_temperature);
+      metric = std::make_unique<drift::SteinMetric>(
+          drift::stein_metric(topo.template_positions, beta, [&](std::vector<drift::Conformation>& c) { labeller->label(c); }));
+    }
+    auto reference_ensemble = read_ensemble(opt.reference, topo, opt, labeller.get(), metric.get());
+    auto& reference = reference_ensemble.stats;
     std::vector<std::unique_ptr<drift::EnsembleStats>> samples;
     std::vector<drift::Comparison> rows;
     for (size_t k = 0; k < opt.samples.size(); ++k) {
-      samples.push_back(read_ensemble(opt.samples[k], topo, opt, labeller.get()));
+      auto e = read_ensemble(opt.samples[k], topo, opt, labeller.get(), metric.get());
+      samples.push_back(std::move(e.stats));
       rows.push_back(drift::compare(*reference, *samples.back(), opt.labels[k]));
+      rows.back().stein = e.ksd;
     }
     mkdir(opt.output.c_str(), 0755);
     struct stat st;
     if (stat(opt.output.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
       throw std::runtime_error(opt.output + ": cannot create the output directory");
-    const drift::NamedEnsemble ref{opt.reference_label, reference.get()};
+    const drift::NamedEnsemble ref{opt.reference_label, reference.get(), reference_ensemble.ksd};
     const std::string md = drift::comparisons_to_markdown(ref, rows, opt.metrics);
     std::vector<std::string> pngs;
     if (opt.plots) {
@@ -178,6 +235,10 @@ int main(int argc, char** argv) {
         else if (name == "torsion_jsd") value = r.torsion_jsd_max;
         else if (name == "energy_w1") value = r.energy_w1;
         else if (name == "energy_mean_diff") value = std::fabs(r.energy_mean_sample - r.energy_mean_reference);
+        else if (name == "ksd") {
+          if (r.stein.count == 0) throw std::runtime_error("--max ksd needs --ksd-temperature");
+          value = r.stein.ksd2;
+        }
         else if (name.rfind("invalid@", 0) == 0) {
           const double tol = std::stod(name.substr(8));
           value = NAN;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "drift/ensemble_stats.hpp"
+#include "drift/stein.hpp"
 
 namespace drift {
 
@@ -22,6 +23,7 @@ struct Comparison {
   double energy_mean_reference, energy_mean_sample;         // NaN when no energies
   double energy_std_reference, energy_std_sample;
   double energy_w1;                                         // NaN when no energies
+  SteinDiscrepancy stein;                                   // reference-free; count 0 when not computed
 };
 
 Comparison compare(const EnsembleStats& reference, const EnsembleStats& sample, const std::string& label);

@@ -31,12 +31,22 @@ std::string tol_label(double tol) {
   return buf;
 }
 
+nlohmann::json stein_json(const SteinDiscrepancy& s) {
+  return {{"samples", s.count},
+          {"ksd2", number_or_null(s.ksd2)},
+          {"ksd2_standard_error", number_or_null(s.standard_error)},
+          {"bandwidth_whitened", s.bandwidth},
+          {"configurational_temperature_ratio", number_or_null(s.temperature_ratio)},
+          {"configurational_temperature_ratio_error", number_or_null(s.temperature_ratio_error)}};
+}
+
 }  // namespace
 
 std::string comparisons_to_json(const NamedEnsemble& reference, const std::vector<Comparison>& rows,
                                 const MetricSettings& settings) {
   nlohmann::json j;
   j["reference"] = {{"label", reference.label}, {"samples", reference.stats->count()}};
+  if (reference.stein.count) j["reference"]["stein"] = stein_json(reference.stein);
   j["settings"] = {{"hr_range_angstrom", {0.0, settings.r_max}},
                    {"hr_bin_angstrom", settings.dr},
                    {"torsion_bins", settings.torsion_bins},
@@ -61,6 +71,7 @@ std::string comparisons_to_json(const NamedEnsemble& reference, const std::vecto
                    {"reference_mean", number_or_null(c.energy_mean_reference)},
                    {"reference_std", number_or_null(c.energy_std_reference)},
                    {"w1", number_or_null(c.energy_w1)}};
+    if (c.stein.count) r["stein"] = stein_json(c.stein);
     j["comparisons"].push_back(r);
   }
   return j.dump(2) + "\n";
@@ -107,6 +118,20 @@ std::string comparisons_to_markdown(const NamedEnsemble& reference, const std::v
       for (const auto& [k, v] : c.torsion_jsd) md << " " << fmt(v, 4) << " |";
       md << "\n";
     }
+  }
+  bool stein = reference.stein.count > 0;
+  for (const auto& c : rows) stein |= c.stein.count > 0;
+  if (stein) {
+    md << "\nReference-free Boltzmann checks (forces at the samples): kernel Stein discrepancy KSD^2 (U-statistic, "
+          "0 for Boltzmann samples) and configurational temperature ratio T_conf/T (1 for Boltzmann samples):\n\n"
+          "| ensemble | samples | KSD^2 | T_conf / T |\n|---|---|---|---|\n";
+    auto row = [&](const std::string& label, const SteinDiscrepancy& s) {
+      if (!s.count) return;
+      md << "| " << label << " | " << s.count << " | " << fmt(s.ksd2, 5) << " +- " << fmt(s.standard_error, 5) << " | "
+         << fmt(s.temperature_ratio, 3) << " +- " << fmt(s.temperature_ratio_error, 3) << " |\n";
+    };
+    row(reference.label + " (reference)", reference.stein);
+    for (const auto& c : rows) row(c.label, c.stein);
   }
   md << "\nDefinitions: h(r) TVD = 0.5 sum |p-q| over " << settings.dr << " A bins of all intramolecular distances in [0, "
      << settings.r_max << ") A plus an overflow bin; per-type TVD = mean of the same per element pair; bond MAE = mean over "

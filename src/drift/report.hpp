@@ -11,6 +11,7 @@ namespace drift {
 struct NamedEnsemble {
   std::string label;
   const EnsembleStats* stats;
+  SteinDiscrepancy stein{};  // reference-free metrics of this ensemble; count 0 when not computed
 };
 
 std::string comparisons_to_json(const NamedEnsemble& reference, const std::vector<Comparison>& rows,
