@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The main job: ethanol reference study.
+# The main job: the ethanol study end to end.
 #   setup (Debian packages, LAMMPS headers) -> build -> OPLS-AA ethanol MD with LAMMPS
 #   (reference 500 K, an independent 500 K set, biased 300 K and time-window sets, a
-#   contiguous run for autocorrelation) -> convergence check of the reference -> drift-compare
-#   report (Markdown, JSON, PNG) -> MD throughput.
+#   contiguous run for autocorrelation) -> convergence check of the reference -> generators
+#   (the shipped potentials/, or trained here with --retrain) -> 10000 samples of each from
+#   fix drift/boltzmann inside LAMMPS (lmp_drift) -> drift-compare report with reference-free
+#   Stein checks (Markdown, JSON, PNG) -> MD throughput and the speed-up of the fix over MD.
 # MD results are cached in out/ethanol-study/md and reused when inputs and settings match;
 # --fresh reruns them. Output: out/ethanol-study/REPORT.md.
 set -euo pipefail
@@ -12,14 +14,17 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${DRIFT_OUT:-$ROOT/out/ethanol-study}"
 BUILD="${DRIFT_BUILD_DIR:-$ROOT/build}"
 EX="$ROOT/examples/ethanol"
-FRESH=0
+FRESH=0 RETRAIN=0
 for arg in "$@"; do
   case "$arg" in
     --fresh) FRESH=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
-    *) echo "ethanol-study: unknown option '$arg' (known: --fresh)" >&2; exit 2 ;;
+    --retrain) RETRAIN=1 ;;
+    -h|--help) sed -n '2,11p' "$0"; echo "Options: --fresh (rerun the MD), --retrain (train the generators here, ~10 min each)"; exit 0 ;;
+    *) echo "ethanol-study: unknown option '$arg' (known: --fresh, --retrain)" >&2; exit 2 ;;
   esac
 done
+# The generators of the study: the best force-guided model of each representation.
+GENERATORS=(fi-dist fk-coord)
 
 T0=$(date +%s)
 step() { printf '\n== [%4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
@@ -29,7 +34,8 @@ bash "$ROOT/tools/setup.sh"
 
 step "build"
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >"$BUILD.configure.log" 2>&1 || { cat "$BUILD.configure.log"; exit 1; }
-cmake --build "$BUILD" -j"$(nproc)" --target drift-compare drift-frames drift-torsion-acf >"$BUILD.build.log" 2>&1 \
+cmake --build "$BUILD" -j"$(nproc)" --target drift-compare drift-frames drift-torsion-acf drift-train lmp_drift drift-fix-bench \
+  >"$BUILD.build.log" 2>&1 \
   || { tail -40 "$BUILD.build.log"; exit 1; }
 BIN="$BUILD/tools"
 DATA="$EX/ethanol.data"
@@ -93,10 +99,36 @@ cat "$OUT/convergence.checks"
 if [ "$CONVERGED" -eq 0 ]; then CONVERGENCE_VERDICT="converged: every metric within its limit"; else
   CONVERGENCE_VERDICT="NOT converged: see the checks below"; fi
 
-step "compare: independent 500 K, biased 300 K and 500 K window against the reference"
+step "generators: ${GENERATORS[*]} ($([ "$RETRAIN" -eq 1 ] && echo "training here from the biased 300 K frames" || echo "shipped in potentials/; --retrain trains them"))"
+mkdir -p "$OUT/models" "$OUT/samples"
+MODELS=()
+for g in "${GENERATORS[@]}"; do
+  if [ "$RETRAIN" -eq 1 ]; then
+    "$BIN/drift-train" "$EX/train/$g.yaml" > "$OUT/models/$g.manifest.yaml"
+    MODELS+=("$OUT/models/$g.pt")
+  else
+    MODELS+=("$ROOT/potentials/ethanol-$g.pt")
+  fi
+  echo "  $g: ${MODELS[-1]}"
+done
+
+step "samples: fix drift/boltzmann inside LAMMPS, 10 batches x 1000 replicas per generator, $NP MPI ranks"
+for k in "${!GENERATORS[@]}"; do
+  g="${GENERATORS[$k]}"
+  t=$(date +%s)
+  (cd "$OUT/samples" && "${MPIRUN[@]}" "$NP" "$BUILD/plugin/lmp_drift" -in "$EX/in.sample" -var dir "$EX" \
+     -var model "${MODELS[$k]}" -var batches 10 -var seed 2026 -var out "$g" -log "$g.log" -screen none) \
+    || { echo "ethanol-study: lmp_drift failed for $g; log: $OUT/samples/$g.log" >&2; tail -20 "$OUT/samples/$g.log" >&2; exit 1; }
+  echo "  $g: $(grep -c '^9$' "$OUT/samples/$g.xyz") samples with LAMMPS energies in $(( $(date +%s) - t )) s ($OUT/samples/$g.xyz)"
+done
+
+step "compare: independent 500 K, biased sets and the generators against the reference (with Stein checks)"
+GEN_FILES=() GEN_LABELS=()
+for g in "${GENERATORS[@]}"; do GEN_FILES+=("$OUT/samples/$g.xyz"); GEN_LABELS+=(-l "generator $g (fix drift/boltzmann)"); done
 "$BIN/drift-compare" -d "$DATA" "$OUT/md/reference.dump" "$OUT/md/independent-500K.dump" "$OUT/md/biased-300K.dump" \
-  "$OUT/md/window-500K.dump" --reference-label "reference MD 500 K" \
-  -l "independent MD 500 K (noise floor)" -l "biased: MD 300 K" -l "biased: 1.5 ps window at 500 K" -o "$OUT/report" >/dev/null
+  "$OUT/md/window-500K.dump" "${GEN_FILES[@]}" --reference-label "reference MD 500 K" \
+  -l "independent MD 500 K (noise floor)" -l "biased: MD 300 K" -l "biased: 1.5 ps window at 500 K" "${GEN_LABELS[@]}" \
+  --forcefield "$EX/forcefield.lmp" --ksd-temperature 500 -o "$OUT/report" >/dev/null
 
 step "MD throughput and torsion autocorrelation"
 "$BIN/drift-torsion-acf" -d "$DATA" "$OUT/md/autocorrelation.dump" --steps-per-frame 50 --json "$OUT/autocorrelation.json" \
@@ -111,6 +143,15 @@ THROUGHPUT="$(awk -v box="$BOX_STEPS" -v one="$ONE_STEPS" -v tau="$TAU" -v np="$
   printf "| 1 ethanol | 1 | %.0f | %.0f | %.0f | %.1f |\n", one, one, tau, one / tau;
   printf "| 1000 ethanol copies | %d | %.0f | %.0f | %.0f | %.1f |\n", np, box, box * 1000, tau, box * 1000 / tau; }')"
 echo "$THROUGHPUT"
+MD_RATE="$(awk -v box="$BOX_STEPS" -v tau="$TAU" 'BEGIN { printf "%.1f", box * 1000 / tau }')"
+
+step "speed-up: fix drift/boltzmann samples/s vs MD independent samples/s, $NP MPI ranks"
+"${MPIRUN[@]}" "$NP" "$BUILD/tools/drift-fix-bench" --model "${MODELS[0]}" --replicas 1024,8192 > "$OUT/fix-bench.txt"
+cat "$OUT/fix-bench.txt"
+SPEEDUP="$(awk -F'|' -v md="$MD_RATE" 'BEGIN {
+    printf "| replicas | fix samples/s (no energy) | fix samples/s (with LAMMPS energy) | MD independent samples/s | speed-up (no energy) | speed-up (with energy) |\n|---|---|---|---|---|---|\n" }
+  /^\| [0-9]/ { printf "| %d | %.0f | %.0f | %s | %.0fx | %.0fx |\n", $2, $4, $5, md, $4 / md, $5 / md }' "$OUT/fix-bench.txt")"
+echo "$SPEEDUP"
 
 step "report"
 {
@@ -119,6 +160,9 @@ step "report"
   echo "Regenerate: \`bash tools/ethanol-study.sh\` (add \`--fresh\` to rerun the MD)."
   echo
   echo "## Ensembles against the reference MD"
+  echo
+  echo "Generators: ${GENERATORS[*]} ($([ "$RETRAIN" -eq 1 ] && echo "trained in this run" || echo "shipped models from potentials/")), 10000 samples each from"
+  echo "\`fix drift/boltzmann\` inside LAMMPS (examples/ethanol/in.sample), energies from the same force field."
   echo
   sed -n '3,$p' "$OUT/report/report.md" | sed '/^## Plots/,$d'
   echo
@@ -130,6 +174,17 @@ step "report"
   echo
   echo '```'
   cat "$OUT/convergence.checks"
+  echo '```'
+  echo
+  echo "## Speed-up of fix drift/boltzmann over MD (same machine, same force field, $NP MPI ranks)"
+  echo
+  echo "$SPEEDUP"
+  echo
+  echo "MD independent samples/s: the 1000-copy box below (steps/s x 1000 molecules / slowest torsion tau_int)."
+  echo "Fix: one batched forward pass per step for every replica, placement included (drift-fix-bench, model ${GENERATORS[0]})."
+  echo
+  echo '```'
+  cat "$OUT/fix-bench.txt"
   echo '```'
   echo
   echo "## MD throughput on this machine"
