@@ -12,11 +12,11 @@ namespace {
 std::string forward_source(const GeneratorShape& s, int n_layers) {
   std::ostringstream src;
   src << "def forward(self, z: Tensor) -> Tensor:\n"
-      << "    h = z.t().unsqueeze(0)\n";
+      << "    h = z.unsqueeze(2)\n";
   for (int l = 0; l < n_layers - 1; ++l)
     src << "    h = torch.conv1d(h, self.w" << l << ", self.b" << l << ")\n"
         << "    h = h * torch.sigmoid(h)\n";
-  src << "    h = torch.conv1d(h, self.w" << n_layers - 1 << ", self.b" << n_layers - 1 << ").squeeze(0).t()\n"
+  src << "    h = torch.conv1d(h, self.w" << n_layers - 1 << ", self.b" << n_layers - 1 << ").squeeze(2)\n"
       << "    x = self.out_mean + self.out_scale * h\n";
   if (s.n_atoms > 0)
     src << "    x = x.reshape(x.size(0), " << s.n_atoms << ", 3)\n"
