@@ -43,6 +43,7 @@ FixDriftBoltzmann::FixDriftBoltzmann(LAMMPS *lmp, int narg, char **arg) :
     temp_check(true), temperature(-1), valid_tol(0.2), clash(0.75), threads(1), last(new drift::SampleResult),
     length_scale(1), natoms_mol(0), molecules_ready(false), events(0), samples_total(0),
     last_energy(std::numeric_limits<double>::quiet_NaN()), last_valid_fraction(std::numeric_limits<double>::quiet_NaN()),
+    last_temperature_ratio(std::numeric_limits<double>::quiet_NaN()),
     last_rate(0), last_seconds(0), energy_step(-1), out(nullptr), out_has_content(false)
 {
   if (narg < 7)
@@ -60,7 +61,7 @@ FixDriftBoltzmann::FixDriftBoltzmann(LAMMPS *lmp, int narg, char **arg) :
   if (!output_path.empty() && universe->nworlds > 1) output_path += "." + std::to_string(universe->iworld);
 
   vector_flag = 1;
-  size_vector = 6;
+  size_vector = 7;
   global_freq = nevery;
   extvector = 0;
   restart_global = 1;
@@ -382,6 +383,7 @@ void FixDriftBoltzmann::sample_and_place()
   last_seconds = MPI_Wtime() - t0;
   last_rate = last_seconds > 0 ? nmol / last_seconds : 0;
   last_energy = std::numeric_limits<double>::quiet_NaN();
+  last_temperature_ratio = std::numeric_limits<double>::quiet_NaN();
   if (want_energy) {
     // At setup the energies are tallied after this (Verlet::setup); during a run the request
     // was made by schedule_next() at the previous event.
@@ -407,8 +409,37 @@ void FixDriftBoltzmann::end_of_step()
   double sum = 0;
   for (double e : energies) sum += e;
   last_energy = energies.empty() ? last_energy : sum / energies.size();
+  last_temperature_ratio = configurational_temperature_ratio();
   if (!output_path.empty()) write_samples(energies);
   energy_step = -1;
+}
+
+/* ----------------------------------------------------------------------
+   Stein check from the forces on the placed samples: <-beta F . (x - centroid)> / (3N - 3) is 1
+   for Boltzmann samples of a centred molecule (docs/metrics.md); forces as LAMMPS has them at the
+   end of the step (force field plus any fix that adds forces)
+------------------------------------------------------------------------- */
+
+double FixDriftBoltzmann::configurational_temperature_ratio()
+{
+  const int64_t nmol = mol_ids.size();
+  const int n = natoms_mol;
+  const int64_t per = 3 * (int64_t) n;
+  std::vector<double> centroid(3 * nmol, 0.0);
+  for (int64_t k = 0; k < nmol; k++)
+    for (int j = 0; j < n; j++)
+      for (int c = 0; c < 3; c++) centroid[3 * k + c] += last->placed[k * per + 3 * j + c] / n;
+  double mine = 0, all = 0;
+  const int nlocal = atom->nlocal;
+  for (int64_t s = 0; s < nmol * n; s++) {
+    const int i = atom->map(mol_tags[s]);
+    if (i < 0 || i >= nlocal) continue;
+    const int64_t k = s / n;
+    for (int c = 0; c < 3; c++) mine -= atom->f[i][c] * (last->placed[3 * s + c] - centroid[3 * k + c]);
+  }
+  MPI_Allreduce(&mine, &all, 1, MPI_DOUBLE, MPI_SUM, world);
+  const double beta = 1.0 / (force->boltz * temperature);
+  return beta * all / (nmol * (3.0 * n - 3.0));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -502,6 +533,7 @@ double FixDriftBoltzmann::compute_vector(int i)
     case 3: return last_valid_fraction;
     case 4: return last_rate;
     case 5: return last_seconds;
+    case 6: return last_temperature_ratio;
   }
   return 0.0;
 }

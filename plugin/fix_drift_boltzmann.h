@@ -57,7 +57,7 @@ class FixDriftBoltzmann : public Fix {
   // counters (restart state)
   bigint events, samples_total;
   // last event
-  double last_energy, last_valid_fraction, last_rate, last_seconds;
+  double last_energy, last_valid_fraction, last_temperature_ratio, last_rate, last_seconds;
   bigint energy_step;
   std::string pe_compute_id;
 
@@ -71,6 +71,7 @@ class FixDriftBoltzmann : public Fix {
   void find_molecules();
   void sample_and_place();
   void collect_energies(std::vector<double> &);
+  double configurational_temperature_ratio();
   void write_samples(const std::vector<double> &);
   void open_output();
   void close_output(bool commit);
