@@ -14,6 +14,7 @@ OUT="$ROOT/out/ethanol-study"
 EX="$ROOT/examples/ethanol"
 POT="$ROOT/potentials"
 [ $# -gt 0 ] || { sed -n '2,10p' "$0"; exit 2; }
+command -v unzip >/dev/null || { echo "ship-models: needs unzip to read the manifest (apt-get install unzip)" >&2; exit 2; }
 MPIRUN=(mpirun --oversubscribe -np 2)
 [ "$(id -u)" -eq 0 ] && MPIRUN=(mpirun --allow-run-as-root --oversubscribe -np 2)
 WORK="$(mktemp -d)"
