@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # fix drift/boltzmann under MPI: the same seed gives the same samples (positions and energies)
-# on 1, 2 and 4 ranks (1152 replicas = two generation chunks, so ranks share the work), and
+# on 1, 2 and 4 ranks (1152 replicas = five generation chunks, so ranks share the work), and
 # '-partition 2x1' gives partition 0 the single-partition stream and partition 1 another one.
 # Usage: mpi_invariance.sh <lmp_drift> <source dir> <work dir>
 set -euo pipefail

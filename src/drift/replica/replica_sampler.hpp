@@ -43,7 +43,8 @@ struct SampleResult {
 
 class ReplicaSampler {
  public:
-  static constexpr int64_t kChunk = 1024;
+  // Small enough that 1024 replicas keep 4 ranks busy, large enough for efficient layers.
+  static constexpr int64_t kChunk = 256;
   ReplicaSampler(const std::string& model_path, const std::string& device, int threads);
   ~ReplicaSampler();
   const Manifest& manifest() const;
