@@ -33,10 +33,11 @@ step "setup"
 bash "$ROOT/tools/setup.sh"
 
 step "build"
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >"$BUILD.configure.log" 2>&1 || { cat "$BUILD.configure.log"; exit 1; }
+mkdir -p "$BUILD"
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >"$BUILD/study-configure.log" 2>&1 || { cat "$BUILD/study-configure.log"; exit 1; }
 cmake --build "$BUILD" -j"$(nproc)" --target drift-compare drift-frames drift-torsion-acf drift-train lmp_drift drift-fix-bench \
-  >"$BUILD.build.log" 2>&1 \
-  || { tail -40 "$BUILD.build.log"; exit 1; }
+  >"$BUILD/study-build.log" 2>&1 \
+  || { tail -40 "$BUILD/study-build.log"; exit 1; }
 BIN="$BUILD/tools"
 DATA="$EX/ethanol.data"
 
