@@ -28,6 +28,7 @@
 #include "drift/atomic_file.hpp"
 #include "drift/conformation_writer.hpp"
 #include "drift/replica/replica_sampler.hpp"
+#include "drift/stein.hpp"
 
 using namespace LAMMPS_NS;
 using namespace FixConst;
@@ -40,11 +41,12 @@ constexpr int kRestartVersion = 1;
 
 FixDriftBoltzmann::FixDriftBoltzmann(LAMMPS *lmp, int narg, char **arg) :
     Fix(lmp, narg, arg), seed(0), aligned(false), thermal(false), at_setup(false), want_energy(true),
-    temp_check(true), temperature(-1), valid_tol(0.2), clash(0.75), threads(1), last(new drift::SampleResult),
+    temp_check(true), temperature(-1), valid_tol(0.2), clash(0.75), threads(1), ksd_samples(0), last(new drift::SampleResult),
     length_scale(1), natoms_mol(0), molecules_ready(false), events(0), samples_total(0),
     last_energy(std::numeric_limits<double>::quiet_NaN()), last_valid_fraction(std::numeric_limits<double>::quiet_NaN()),
     last_temperature_ratio(std::numeric_limits<double>::quiet_NaN()),
-    last_rate(0), last_seconds(0), energy_step(-1), out(nullptr), out_has_content(false)
+    last_rate(0), last_seconds(0), last_ksd2(std::numeric_limits<double>::quiet_NaN()),
+    last_ksd2_error(std::numeric_limits<double>::quiet_NaN()), check_step(-1), out(nullptr), out_has_content(false)
 {
   if (narg < 7)
     error->all(FLERR, "Illegal fix drift/boltzmann command: expected 'fix ID group drift/boltzmann Nevery model.pt seed S [keyword value ...]'");
@@ -61,7 +63,7 @@ FixDriftBoltzmann::FixDriftBoltzmann(LAMMPS *lmp, int narg, char **arg) :
   if (!output_path.empty() && universe->nworlds > 1) output_path += "." + std::to_string(universe->iworld);
 
   vector_flag = 1;
-  size_vector = 7;
+  size_vector = 9;
   global_freq = nevery;
   extvector = 0;
   restart_global = 1;
@@ -130,12 +132,16 @@ void FixDriftBoltzmann::parse_keywords(int narg, char **arg)
     } else if (key == "clash") {
       clash = utils::numeric(FLERR, arg[i + 1], false, lmp);
       if (clash < 0) error->all(FLERR, "Fix drift/boltzmann: clash must be >= 0 (got {})", value);
+    } else if (key == "ksd") {
+      ksd_samples = utils::inumeric(FLERR, arg[i + 1], false, lmp);
+      if (ksd_samples < 0 || ksd_samples == 1)
+        error->all(FLERR, "Fix drift/boltzmann: ksd takes the number of samples per batch in the Stein check, 0 (off) or >= 2 (got {})", value);
     } else if (key == "threads") {
       threads = utils::inumeric(FLERR, arg[i + 1], false, lmp);
       if (threads < 1) error->all(FLERR, "Fix drift/boltzmann: threads must be >= 1 (got {})", value);
     } else {
       error->all(FLERR, "Fix drift/boltzmann: unknown keyword '{}' (expected orient, velocity, temp, temp_check, file, "
-                        "device, setup, energy, valid_tol, clash or threads)", key);
+                        "device, setup, energy, valid_tol, clash, ksd or threads)", key);
     }
   }
 }
@@ -186,6 +192,16 @@ void FixDriftBoltzmann::init()
     error->all(FLERR, "Fix drift/boltzmann: temp {} differs from the model's temperature {} K ({}): samples follow "
                       "the model's Boltzmann distribution; train a model for {} K or add 'temp_check no'",
                temperature, m.temperature, model_path, temperature);
+  if (ksd_samples > 0) {
+    if (m.stein_beta_hessian.empty())
+      error->all(FLERR, "Fix drift/boltzmann: ksd needs the Stein metric in the model's manifest, and {} has none: retrain "
+                        "it with 'forcefield:' in the drift-train config, or remove the ksd keyword", model_path);
+    // The manifest's beta H is in model lengths at the model's temperature.
+    stein_metric = std::make_unique<drift::SteinMetric>();
+    for (double c : m.stein_structure) stein_metric->structure.push_back(c * length_scale);
+    const double scale = m.temperature / temperature / (length_scale * length_scale);
+    for (double h : m.stein_beta_hessian) stein_metric->beta_hessian.push_back(h * scale);
+  }
   if (!sampler->has_reference_bond_lengths() && comm->me == 0)
     error->warning(FLERR, "Fix drift/boltzmann: {} has no bond_lengths in its manifest: the valid fraction checks clashes only", model_path);
 
@@ -382,16 +398,11 @@ void FixDriftBoltzmann::sample_and_place()
   last->placed.swap(placed_all);
   last_seconds = MPI_Wtime() - t0;
   last_rate = last_seconds > 0 ? nmol / last_seconds : 0;
-  last_energy = std::numeric_limits<double>::quiet_NaN();
-  last_temperature_ratio = std::numeric_limits<double>::quiet_NaN();
-  if (want_energy) {
-    // At setup the energies are tallied after this (Verlet::setup); during a run the request
-    // was made by schedule_next() at the previous event.
-    if (update->setupflag) modify->compute[modify->find_compute(pe_compute_id)]->addstep(update->ntimestep);
-    energy_step = update->ntimestep;
-  } else if (!output_path.empty()) {
-    write_samples(std::vector<double>(nmol, std::numeric_limits<double>::quiet_NaN()));
-  }
+  last_energy = last_temperature_ratio = last_ksd2 = last_ksd2_error = std::numeric_limits<double>::quiet_NaN();
+  // At setup the energies are tallied after this (Verlet::setup); during a run the request
+  // was made by schedule_next() at the previous event.
+  if (want_energy && update->setupflag) modify->compute[modify->find_compute(pe_compute_id)]->addstep(update->ntimestep);
+  check_step = update->ntimestep;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -401,17 +412,59 @@ void FixDriftBoltzmann::setup(int)
   end_of_step();
 }
 
+// Forces (and energies) of the placed samples exist from the sampling step's force evaluation on.
 void FixDriftBoltzmann::end_of_step()
 {
-  if (!want_energy || energy_step != update->ntimestep) return;
-  std::vector<double> energies;
-  collect_energies(energies);
-  double sum = 0;
-  for (double e : energies) sum += e;
-  last_energy = energies.empty() ? last_energy : sum / energies.size();
+  if (check_step != update->ntimestep) return;
+  std::vector<double> energies(mol_ids.size(), std::numeric_limits<double>::quiet_NaN());
+  if (want_energy) {
+    collect_energies(energies);
+    double sum = 0;
+    for (double e : energies) sum += e;
+    if (!energies.empty()) last_energy = sum / energies.size();
+  }
   last_temperature_ratio = configurational_temperature_ratio();
+  if (ksd_samples > 0) kernel_stein_discrepancy();
   if (!output_path.empty()) write_samples(energies);
-  energy_step = -1;
+  check_step = -1;
+}
+
+/* ----------------------------------------------------------------------
+   KSD^2 of the first ksd_samples placed samples from their LAMMPS forces (docs/metrics.md):
+   the same estimator and metric as drift-compare --ksd-temperature, computed on rank 0
+------------------------------------------------------------------------- */
+
+void FixDriftBoltzmann::kernel_stein_discrepancy()
+{
+  const int64_t count = std::min<int64_t>(ksd_samples, mol_ids.size());
+  const int64_t per = 3 * (int64_t) natoms_mol;
+  if (count < 2) return;
+  std::vector<double> mine(count * per, 0.0), forces(count * per, 0.0);
+  const int nlocal = atom->nlocal;
+  for (int64_t s = 0; s < count * natoms_mol; s++) {
+    const int i = atom->map(mol_tags[s]);
+    if (i >= 0 && i < nlocal)
+      for (int c = 0; c < 3; c++) mine[3 * s + c] = atom->f[i][c];
+  }
+  MPI_Reduce(mine.data(), forces.data(), count * per, MPI_DOUBLE, MPI_SUM, 0, world);
+  double result[2] = {0, 0};
+  if (comm->me == 0) {
+    std::vector<drift::Conformation> confs(count);
+    for (int64_t k = 0; k < count; k++) {
+      confs[k].x.assign(last->placed.begin() + k * per, last->placed.begin() + (k + 1) * per);
+      confs[k].f.assign(forces.begin() + k * per, forces.begin() + (k + 1) * per);
+    }
+    try {
+      const auto d = drift::kernel_stein_discrepancy(confs, 1.0 / (force->boltz * temperature), *stein_metric);
+      result[0] = d.ksd2;
+      result[1] = d.standard_error;
+    } catch (std::exception &e) {
+      error->one(FLERR, "Fix drift/boltzmann: Stein check failed: {}", e.what());
+    }
+  }
+  MPI_Bcast(result, 2, MPI_DOUBLE, 0, world);
+  last_ksd2 = result[0];
+  last_ksd2_error = result[1];
 }
 
 /* ----------------------------------------------------------------------
@@ -534,6 +587,8 @@ double FixDriftBoltzmann::compute_vector(int i)
     case 4: return last_rate;
     case 5: return last_seconds;
     case 6: return last_temperature_ratio;
+    case 7: return last_ksd2;
+    case 8: return last_ksd2_error;
   }
   return 0.0;
 }

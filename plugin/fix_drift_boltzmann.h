@@ -17,6 +17,7 @@
 namespace drift {
 class ReplicaSampler;
 struct SampleResult;
+struct SteinMetric;
 }  // namespace drift
 
 namespace LAMMPS_NS {
@@ -43,10 +44,12 @@ class FixDriftBoltzmann : public Fix {
   bool aligned, thermal, at_setup, want_energy, temp_check;
   double temperature, valid_tol, clash;
   int threads;
+  int ksd_samples;    // molecules per batch in the KSD check (0: off)
 
   std::unique_ptr<drift::ReplicaSampler> sampler;
   std::unique_ptr<drift::SampleResult> last;
   double length_scale;  // LAMMPS length units per model length unit
+  std::unique_ptr<drift::SteinMetric> stein_metric;  // the manifest's, in LAMMPS units at temp
 
   // molecules of the group: IDs ascending; atom tags of each in model order
   std::vector<tagint> mol_ids;
@@ -58,7 +61,8 @@ class FixDriftBoltzmann : public Fix {
   bigint events, samples_total;
   // last event
   double last_energy, last_valid_fraction, last_temperature_ratio, last_rate, last_seconds;
-  bigint energy_step;
+  double last_ksd2, last_ksd2_error;
+  bigint check_step;    // the sampling step whose end_of_step evaluates energies and Stein checks
   std::string pe_compute_id;
 
   // output file: written to a temporary name, renamed into place at the end of every run
@@ -72,6 +76,7 @@ class FixDriftBoltzmann : public Fix {
   void sample_and_place();
   void collect_energies(std::vector<double> &);
   double configurational_temperature_ratio();
+  void kernel_stein_discrepancy();
   void write_samples(const std::vector<double> &);
   void open_output();
   void close_output(bool commit);

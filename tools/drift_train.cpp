@@ -10,6 +10,7 @@
 int main(int argc, char** argv) {
   std::string config_path;
   bool resume = false, quiet = false, check_only = false;
+  std::string stein_model;
   CLI::App app{
       "drift-train: train a one-step Boltzmann generator from force-labelled frames.\n"
       "The YAML configuration is documented in docs/drift-train.md; paths in it are relative to its folder.\n"
@@ -19,11 +20,20 @@ int main(int argc, char** argv) {
   app.add_flag("--resume", resume, "continue from <output>.ckpt");
   app.add_flag("-q,--quiet", quiet, "no progress output");
   app.add_flag("--check", check_only, "validate the configuration and exit");
+  app.add_option("--add-stein-metric", stein_model,
+                 "no training: add the Stein metric of the config's molecule and forcefield to MODEL, a model written "
+                 "without one (needed by the fix's 'ksd' check)")
+      ->check(CLI::ExistingFile);
   CLI11_PARSE(app, argc, argv);
   try {
     const auto config = drift::read_train_config(config_path);
     if (check_only) {
       std::cout << config_path << ": configuration is valid\n";
+      return 0;
+    }
+    if (!stein_model.empty()) {
+      std::cout << drift::add_stein_metric(config, stein_model);
+      if (!quiet) std::cerr << "drift-train: added the Stein metric to " << stein_model << "\n";
       return 0;
     }
     const auto s = drift::train_from_config(config, resume, quiet);

@@ -32,4 +32,5 @@ for v in "${VARIANTS[@]}"; do
 done
 "$BUILD/tools/drift-compare" -d "$EX/ethanol.data" "$OUT/md/reference.dump" "$OUT/md/independent-500K.dump" \
   "$OUT/md/biased-300K.dump" "${files[@]}" --reference-label "reference MD 500 K" \
-  -l "independent MD 500 K (noise floor)" -l "training data: MD 300 K" "${labels[@]}" -o "$OUT/trainer-report"
+  -l "independent MD 500 K (noise floor)" -l "training data: MD 300 K" "${labels[@]}" -o "$OUT/trainer-report" \
+  --forcefield "$EX/forcefield.lmp" --ksd-temperature 500

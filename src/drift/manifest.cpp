@@ -70,6 +70,15 @@ Manifest parse_manifest(const std::string& text, const std::string& model) {
   const auto method = root["method"];
   if (!method || !method.IsMap() || !method["name"]) fail(model, "manifest has no 'method: {name: ...}'");
   m.method = method["name"].as<std::string>();
+  if (const auto stein = root["stein_metric"]) {
+    if (!stein.IsMap()) fail(model, "manifest stein_metric must be a map {structure: [3N], beta_hessian: [3N x 3N]}");
+    m.stein_structure = get<std::vector<double>>(stein, "structure", model, "a list of 3 n_atoms coordinates");
+    m.stein_beta_hessian = get<std::vector<double>>(stein, "beta_hessian", model, "a list of (3 n_atoms)^2 numbers");
+    const size_t d = 3 * static_cast<size_t>(m.n_atoms);
+    if (m.stein_structure.size() != d || m.stein_beta_hessian.size() != d * d)
+      fail(model, "manifest stein_metric must hold 3 n_atoms = " + std::to_string(d) + " coordinates and a " +
+                      std::to_string(d) + " x " + std::to_string(d) + " beta_hessian");
+  }
   m.libtorch_version = root["libtorch_version"].as<std::string>("unknown");
   m.trainer_version = root["trainer_version"].as<std::string>("unknown");
   return m;

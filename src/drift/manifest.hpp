@@ -27,6 +27,10 @@ struct Manifest {
   std::string feature_space;
   std::string method;
   std::string libtorch_version, trainer_version;
+  // The ruler of the kernel Stein discrepancy (drift/stein.hpp), from the force field the model was
+  // trained with: the data file's structure (3N) and beta H there at `temperature` (3N x 3N, 1 /
+  // length^2). Empty when the trainer had no force field.
+  std::vector<double> stein_structure, stein_beta_hessian;
 };
 
 // Parses and checks a manifest; every problem names the model file and the key.

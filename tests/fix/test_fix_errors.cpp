@@ -125,3 +125,19 @@ TEST(FixErrors, TemperatureUnitsAndDevice) {
   expect_error("units real\natom_style atomic\nregion b block 0 10 0 10 0 10\ncreate_box 1 b\n" + fix_line(test_model()),
                "needs molecule IDs");
 }
+
+TEST(FixErrors, SteinCheckNeedsTheModelsMetric) {
+  const std::string box = kBox;
+  expect_error(box + fix_line(test_model(), "ksd 1"), "ksd takes the number of samples per batch");
+  drift_test::TempDir dir;
+  const std::string manifest = drift_test::manifest_of(test_model());
+  ASSERT_NE(manifest.find("stein_metric:"), std::string::npos) << "the shipped model has no Stein metric";
+  const auto plain = dir.file("plain.pt");
+  drift_test::write_model_with_manifest(test_model(), plain, replace(manifest, "stein_metric:\n(  .*\n)+", ""));
+  expect_error(box + fix_line(plain, "ksd 4") + "run 0\n", "ksd needs the Stein metric in the model's manifest");
+  const auto ok = run_lmp_drift(box + "fix s all drift/boltzmann 1 " + plain + " seed 11\nrun 0\n");
+  EXPECT_EQ(ok.status, 0) << "a model without a Stein metric must still sample without ksd\n" << ok.output;
+  const auto short_metric = dir.file("short.pt");
+  drift_test::write_model_with_manifest(test_model(), short_metric, replace(manifest, "structure: \\[[^,]*, ", "structure: ["));
+  expect_error(box + fix_line(short_metric, "ksd 4"), "manifest stein_metric must hold 3 n_atoms = 27 coordinates");
+}

@@ -2,7 +2,11 @@
 
 #include <torch/torch.h>
 
+#include <cstdio>
 #include <cstring>
+#include <unistd.h>
+#include <unordered_map>
+#include <torch/script.h>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -11,6 +15,7 @@
 
 #include "drift/conformation_source.hpp"
 #include "drift/lammps_labeller.hpp"
+#include "drift/stein.hpp"
 #include "drift/topology.hpp"
 #include "drift/torch/features.hpp"
 #include "drift/torch/guidance.hpp"
@@ -44,7 +49,49 @@ torch::Tensor pair_tensor(const std::vector<std::array<int64_t, 2>>& pairs) {
   return t;
 }
 
+// The Stein ruler of the fix's in-run KSD check (`stein_metric:` of the manifest): the same metric
+// drift-compare builds from the data file's structure and the force field.
+std::string stein_metric_yaml(const TrainConfig& cfg, const Topology& topo, double beta) {
+  LabellerSettings ls;
+  ls.data_file = cfg.resolve(cfg.molecule);
+  ls.forcefield_file = cfg.resolve(cfg.forcefield);
+  LammpsLabeller labeller(topo, ls);
+  const auto metric = stein_metric(topo.template_positions, beta, [&](std::vector<Conformation>& c) { labeller.label(c); });
+  YAML::Emitter y;
+  y.SetDoublePrecision(17);
+  y << YAML::BeginMap << YAML::Key << "stein_metric" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "structure" << YAML::Value << YAML::Flow << metric.structure;
+  y << YAML::Key << "beta_hessian" << YAML::Value << YAML::Flow << metric.beta_hessian << YAML::EndMap << YAML::EndMap;
+  return std::string(y.c_str()) + "\n";
+}
+
 }  // namespace
+
+std::string add_stein_metric(const TrainConfig& cfg, const std::string& model) {
+  if (cfg.forcefield.empty()) throw std::runtime_error(cfg.source + ": the Stein metric needs 'forcefield:'");
+  std::unordered_map<std::string, std::string> extra{{kManifestFile, ""}};
+  torch::jit::Module module;
+  try {
+    module = torch::jit::load(model, torch::kCPU, extra);
+  } catch (const c10::Error& e) {
+    throw std::runtime_error(model + ": not a TorchScript model file (" + std::string(e.what_without_backtrace()) + ")");
+  }
+  const Manifest m = parse_manifest(extra[kManifestFile], model);
+  const Topology topo = read_lammps_data(cfg.resolve(cfg.molecule));
+  if (m.n_atoms != topo.n_atoms || m.types != topo.types)
+    throw std::runtime_error(model + ": its molecule (atoms and types) is not the one of " + cfg.resolve(cfg.molecule));
+  if (m.units != cfg.units) throw std::runtime_error(model + ": units " + m.units + ", the config's are " + cfg.units);
+  if (!m.stein_beta_hessian.empty()) throw std::runtime_error(model + ": the manifest has a Stein metric already");
+  const std::string manifest = extra[kManifestFile] + stein_metric_yaml(cfg, topo, 1.0 / (boltzmann_constant(m.units) * m.temperature));
+  parse_manifest(manifest, model);  // the result must read back
+  const std::string tmp = model + ".tmp." + std::to_string(::getpid());
+  module.save(tmp, {{kManifestFile, manifest}});
+  if (std::rename(tmp.c_str(), model.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw std::runtime_error(model + ": could not replace the model file");
+  }
+  return manifest;
+}
 
 TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) {
   torch::set_num_threads(cfg.threads);
@@ -200,6 +247,7 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
   y << YAML::Key << "trainer_version" << YAML::Value << DRIFT_VERSION;
   y << YAML::EndMap;
   summary.manifest = std::string(y.c_str()) + "\n";
+  if (!cfg.forcefield.empty()) summary.manifest += stein_metric_yaml(cfg, topo, beta);
   gen.save(output, {{"manifest.yaml", summary.manifest}});
   std::remove(ts.checkpoint.c_str());
   return summary;

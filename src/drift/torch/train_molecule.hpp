@@ -22,4 +22,8 @@ struct TrainSummary {
 
 TrainSummary train_from_config(const TrainConfig& config, bool resume, bool quiet);
 
+// Adds the Stein metric (config's molecule and force field, the model's temperature) to the
+// manifest of a model written without one, replacing the file atomically; returns the manifest.
+std::string add_stein_metric(const TrainConfig& config, const std::string& model);
+
 }  // namespace drift
