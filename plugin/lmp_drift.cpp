@@ -2,6 +2,7 @@
    'lmp' (same library, same command-line flags, -in or stdin, -partition, mpirun); the only
    difference is that fix drift/boltzmann exists. Modelled on LAMMPS' own src/main.cpp. */
 
+#include "drift/allocator.hpp"
 #include "drift_styles.h"
 #include "input.h"
 #include "lammps.h"
@@ -18,6 +19,7 @@ using namespace LAMMPS_NS;
 
 int main(int argc, char **argv)
 {
+  drift::keep_large_allocations_in_heap();
   MPI_Init(&argc, &argv);
   MPI_Comm comm = MPI_COMM_WORLD;
 #if defined(LAMMPS_EXCEPTIONS)

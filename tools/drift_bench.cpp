@@ -1,5 +1,6 @@
 // drift-bench: throughput of the foundation's hot paths (Google Benchmark). Numbers, not tests:
 // run `drift-bench` and read conformations/s.
+#include "drift/allocator.hpp"
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -125,9 +126,24 @@ void BM_TrainStep(benchmark::State& state) {
 }
 BENCHMARK(BM_TrainStep)->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Arg(4096)->Arg(8192)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
+// The drifting field alone on ethanol distance features (36): plain drift and with FK's
+// per-positive weights (range(1) = 1).
+void BM_DriftingField(benchmark::State& state) {
+  torch::set_num_threads(2);
+  const int64_t b = state.range(0);
+  torch::manual_seed(0);
+  const auto generated = torch::rand({b, 36}) + 1.0;
+  drift::FieldInput in{generated, torch::rand({b, 36}) + 1.0, {}, {}};
+  if (state.range(1)) in.log_weights = torch::zeros({b});
+  for (auto _ : state) benchmark::DoNotOptimize(drift::drifting_field(in, drift::FieldSettings{}).drift);
+  state.counters["fields/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_DriftingField)->Args({512, 0})->Args({512, 1})->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  drift::keep_large_allocations_in_heap();
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

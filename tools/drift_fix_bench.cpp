@@ -2,6 +2,7 @@
 // 1, 64, 1024 and 8192 ethanol replicas, with and without LAMMPS energies, next to plain MD
 // (velocity Verlet, same box and force field) steps per second. Run it on the cores to measure:
 //   mpirun -np 2 drift-fix-bench [--model potentials/ethanol-fi-dist.pt] [--replicas 1,64,1024,8192]
+#include "drift/allocator.hpp"
 #include <mpi.h>
 
 #include <algorithm>
@@ -37,6 +38,7 @@ double time_run(const std::string& box, const std::string& commands, int steps) 
 }  // namespace
 
 int main(int argc, char** argv) {
+  drift::keep_large_allocations_in_heap();
   MPI_Init(&argc, &argv);
   int me = 0, nprocs = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &me);

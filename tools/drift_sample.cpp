@@ -1,5 +1,6 @@
 // drift-sample: one forward pass of a trained generator -> conformations (extxyz), with
 // LAMMPS energies and forces when a force field is given. The trainer's own evaluation path.
+#include "drift/allocator.hpp"
 #include <torch/script.h>
 #include <torch/torch.h>
 
@@ -16,6 +17,7 @@
 #include "drift/topology.hpp"
 
 int main(int argc, char** argv) {
+  drift::keep_large_allocations_in_heap();
   std::string model_path, data, forcefield, output;
   long count = 10000;
   uint64_t seed = 1;

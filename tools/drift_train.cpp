@@ -1,5 +1,6 @@
 // drift-train: trains a drifting generator (plain, FI or FK; coordinate or distance space)
 // from force-labelled frames and writes a TorchScript model with its manifest inside.
+#include "drift/allocator.hpp"
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -8,6 +9,7 @@
 #include "drift/train_config.hpp"
 
 int main(int argc, char** argv) {
+  drift::keep_large_allocations_in_heap();
   std::string config_path;
   bool resume = false, quiet = false, check_only = false;
   std::string stein_model;
