@@ -2,7 +2,7 @@
 # Trains the six ethanol variants {drift, fi, fk} x {dist, coord} on the biased 300 K frames of
 # tools/ethanol-study.sh (run that first), draws 10000 samples from each with LAMMPS energies,
 # and compares them, the training data and an independent MD set with the 500 K reference.
-# About 9 minutes per variant on 2 cores. Output: out/ethanol-study/trainer-report/report.md.
+# About 5 minutes per variant on 2 cores. Output: out/ethanol-study/trainer-report/report.md.
 # Usage: tools/ethanol-train-all.sh [variant ...]   (default: all six; the report includes every
 # variant whose samples exist, so one variant can be retrained alone)
 set -euo pipefail
