@@ -123,6 +123,19 @@ for k in "${!GENERATORS[@]}"; do
   echo "  $g: $(grep -c '^9$' "$OUT/samples/$g.xyz") samples with LAMMPS energies in $(( $(date +%s) - t )) s ($OUT/samples/$g.xyz)"
 done
 
+# The fix's own reference-free checks, batch by batch (thermo columns of in.sample: f[7] T_conf/T,
+# f[8] KSD^2, f[9] its SE): mean and range over the batches.
+IN_RUN="| generator | batches | KSD^2 (mean [min, max]) | mean SE of a batch | T_conf/T (mean [min, max]) |
+|---|---|---|---|---|"
+for g in "${GENERATORS[@]}"; do
+  IN_RUN+=$'\n'"$(awk -v g="$g" '$1 == "Step" { on = 1; next } /^Loop time/ { on = 0 }
+    on && $1 > 0 && NF >= 10 { n++; t += $8; k += $9; s += $10
+      if (n == 1 || $8 < tl) tl = $8; if (n == 1 || $8 > th) th = $8
+      if (n == 1 || $9 < kl) kl = $9; if (n == 1 || $9 > kh) kh = $9 }
+    END { printf "| %s | %d | %.3f [%.3f, %.3f] | %.3f | %.2f [%.2f, %.2f] |", g, n, k / n, kl, kh, s / n, t / n, tl, th }' \
+    "$OUT/samples/$g.log")"
+done
+
 step "compare: independent 500 K, biased sets and the generators against the reference (with Stein checks)"
 GEN_FILES=() GEN_LABELS=()
 for g in "${GENERATORS[@]}"; do GEN_FILES+=("$OUT/samples/$g.xyz"); GEN_LABELS+=(-l "generator $g (fix drift/boltzmann)"); done
@@ -166,6 +179,11 @@ step "report"
   echo "\`fix drift/boltzmann\` inside LAMMPS (examples/ethanol/in.sample), energies from the same force field."
   echo
   sed -n '3,$p' "$OUT/report/report.md" | sed '/^## Plots/,$d'
+  echo
+  echo "The fix's own Stein checks during the sampling run (\`ksd 1000\`: every batch of 1000 replicas, forces from"
+  echo "LAMMPS, metric from the model's manifest; 0 and 1 for Boltzmann samples):"
+  echo
+  echo "$IN_RUN"
   echo
   echo "Plots: $(ls "$OUT/report"/*.png | xargs -n1 basename | sed 's|^|report/|' | tr '\n' ' ')"
   echo
