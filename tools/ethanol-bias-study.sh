@@ -5,8 +5,8 @@
 # set with the 500 K reference, including the reference-free Stein checks. Tables report the
 # mean and spread (min-max) over seeds. Run tools/ethanol-study.sh first (MD frames).
 #   tools/ethanol-bias-study.sh [--seeds N] [--steps N] [--biases "300K window"] [--variants "..."]
-# Full size (3 seeds x 6 variants x 2 biases x 10^4 steps) takes about 5 hours on 2 cores;
-# --steps 3000 about 1.5 hours. Output: out/ethanol-study/bias/REPORT.md.
+# Full size (3 seeds x 6 variants x 2 biases x 10^4 steps) takes about 3 hours on 2 cores;
+# --steps 3000 about 50 minutes (docs/bias-study.md). Output: out/ethanol-study/bias/REPORT.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${DRIFT_BUILD_DIR:-$ROOT/build}"
