@@ -141,3 +141,41 @@ TEST(FixErrors, SteinCheckNeedsTheModelsMetric) {
   drift_test::write_model_with_manifest(test_model(), short_metric, replace(manifest, "structure: \\[[^,]*, ", "structure: ["));
   expect_error(box + fix_line(short_metric, "ksd 4"), "manifest stein_metric must hold 3 n_atoms = 27 coordinates");
 }
+
+// drift-train --add-stein-metric gives an older model file the metric the trainer writes today
+// (the same numbers as the shipped model's), and refuses, leaving the file as it was, when the
+// model has one already or is not a model.
+TEST(AddSteinMetric, AddsTheTrainersMetricOrLeavesTheFileAlone) {
+  drift_test::TempDir dir;
+  const std::string manifest = drift_test::manifest_of(test_model());
+  const auto stein = manifest.find("stein_metric:");
+  ASSERT_NE(stein, std::string::npos);
+  const auto plain = dir.file("plain.pt");
+  drift_test::write_model_with_manifest(test_model(), plain, replace(manifest, "stein_metric:\\n(  .*\\n)+", ""));
+  const std::string config = std::string(DRIFT_SOURCE_DIR) + "/examples/ethanol/train/fi-dist.yaml";
+  auto run = [&](const std::string& model, std::string& output) {
+    const std::string cmd = "'" DRIFT_TRAIN "' '" + config + "' --add-stein-metric '" + model + "' 2>&1";
+    FILE* pipe = popen(cmd.c_str(), "r");
+    char buf[4096];
+    size_t n;
+    output.clear();
+    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) output.append(buf, n);
+    const int raw = pclose(pipe);
+    return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  };
+  std::string out;
+  ASSERT_EQ(run(plain, out), 0) << out;
+  const std::string added = drift_test::manifest_of(plain);
+  const auto block = [](const std::string& m) { return m.substr(m.find("stein_metric:")); };
+  ASSERT_NE(added.find("stein_metric:"), std::string::npos);
+  EXPECT_EQ(block(added).substr(0, block(added).find("\nlibtorch")), block(manifest).substr(0, block(manifest).find("\nlibtorch")));
+
+  const std::string before = drift_test::read_text(plain);
+  EXPECT_EQ(run(plain, out), 1);
+  EXPECT_NE(out.find("the manifest has a Stein metric already"), std::string::npos) << out;
+  EXPECT_EQ(drift_test::read_text(plain), before) << "a refused run changed the model file";
+  const auto junk = dir.write("junk.pt", "not a model\n");
+  EXPECT_EQ(run(junk, out), 1);
+  EXPECT_NE(out.find("not a TorchScript model file"), std::string::npos) << out;
+  EXPECT_EQ(drift_test::read_text(junk), "not a model\n");
+}

@@ -1,4 +1,5 @@
 #include "drift/torch/generator.hpp"
+#include "drift/torch/model_file.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -73,13 +74,7 @@ void Generator::initialise_output(const torch::Tensor& data_flat, const torch::T
 }
 
 void Generator::save(const std::string& path, const std::map<std::string, std::string>& extra_files) {
-  const std::string tmp = path + ".tmp." + std::to_string(getpid());
-  torch::jit::ExtraFilesMap extra(extra_files.begin(), extra_files.end());
-  module_.save(tmp, extra);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error(path + ": cannot write the model file");
-  }
+  save_model_file(module_, path, extra_files);
 }
 
 }  // namespace drift

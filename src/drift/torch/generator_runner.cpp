@@ -1,4 +1,5 @@
 #include "drift/torch/generator_runner.hpp"
+#include "drift/torch/model_file.hpp"
 
 #include <torch/script.h>
 #include <torch/torch.h>
@@ -37,17 +38,10 @@ GeneratorRunner::GeneratorRunner(const std::string& path, const std::string& dev
   } else if (device != "cpu") {
     throw std::runtime_error("unknown device '" + device + "' (expected cpu or cuda)");
   }
-  if (!std::ifstream(path)) throw std::runtime_error(path + ": model file not found or not readable");
   if (threads > 0) torch::set_num_threads(threads);
-  torch::jit::ExtraFilesMap extra{{kManifestFile, ""}};
-  try {
-    impl_->module = torch::jit::load(path, impl_->device, extra);
-  } catch (const std::exception& e) {
-    std::string what = e.what();
-    what = what.substr(0, what.find('\n'));
-    throw std::runtime_error(path + ": not a TorchScript model file (" + what.substr(0, 160) + ")");
-  }
-  manifest_ = parse_manifest(extra[kManifestFile], path);
+  std::string manifest_text;
+  impl_->module = load_model_file(path, impl_->device, manifest_text);
+  manifest_ = parse_manifest(manifest_text, path);
   impl_->module.eval();
   // Contract: forward(z [B, noise_dim]) -> [B, n_atoms, 3]. Checked once with B = 2.
   torch::NoGradGuard no_grad;

@@ -2,11 +2,7 @@
 
 #include <torch/torch.h>
 
-#include <cstdio>
 #include <cstring>
-#include <unistd.h>
-#include <unordered_map>
-#include <torch/script.h>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -19,6 +15,7 @@
 #include "drift/topology.hpp"
 #include "drift/torch/features.hpp"
 #include "drift/torch/guidance.hpp"
+#include "drift/torch/model_file.hpp"
 #include "drift/torch/trainer.hpp"
 
 #ifndef DRIFT_VERSION
@@ -69,27 +66,17 @@ std::string stein_metric_yaml(const TrainConfig& cfg, const Topology& topo, doub
 
 std::string add_stein_metric(const TrainConfig& cfg, const std::string& model) {
   if (cfg.forcefield.empty()) throw std::runtime_error(cfg.source + ": the Stein metric needs 'forcefield:'");
-  std::unordered_map<std::string, std::string> extra{{kManifestFile, ""}};
-  torch::jit::Module module;
-  try {
-    module = torch::jit::load(model, torch::kCPU, extra);
-  } catch (const c10::Error& e) {
-    throw std::runtime_error(model + ": not a TorchScript model file (" + std::string(e.what_without_backtrace()) + ")");
-  }
-  const Manifest m = parse_manifest(extra[kManifestFile], model);
+  std::string manifest_text;
+  auto module = load_model_file(model, torch::kCPU, manifest_text);
+  const Manifest m = parse_manifest(manifest_text, model);
   const Topology topo = read_lammps_data(cfg.resolve(cfg.molecule));
   if (m.n_atoms != topo.n_atoms || m.types != topo.types)
     throw std::runtime_error(model + ": its molecule (atoms and types) is not the one of " + cfg.resolve(cfg.molecule));
   if (m.units != cfg.units) throw std::runtime_error(model + ": units " + m.units + ", the config's are " + cfg.units);
   if (!m.stein_beta_hessian.empty()) throw std::runtime_error(model + ": the manifest has a Stein metric already");
-  const std::string manifest = extra[kManifestFile] + stein_metric_yaml(cfg, topo, 1.0 / (boltzmann_constant(m.units) * m.temperature));
+  const std::string manifest = manifest_text + stein_metric_yaml(cfg, topo, 1.0 / (boltzmann_constant(m.units) * m.temperature));
   parse_manifest(manifest, model);  // the result must read back
-  const std::string tmp = model + ".tmp." + std::to_string(::getpid());
-  module.save(tmp, {{kManifestFile, manifest}});
-  if (std::rename(tmp.c_str(), model.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error(model + ": could not replace the model file");
-  }
+  save_model_file(module, model, {{kManifestFile, manifest}});
   return manifest;
 }
 
