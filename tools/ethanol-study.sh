@@ -23,8 +23,9 @@ for arg in "$@"; do
     *) echo "ethanol-study: unknown option '$arg' (known: --fresh, --retrain)" >&2; exit 2 ;;
   esac
 done
-# The generators of the study: the best force-guided model of each representation.
-GENERATORS=(fi-dist fk-coord)
+# The generators of the study: the best force-guided model of each representation (distance space
+# with and without the standardised group: better energies and structure, worse methyl torsion).
+GENERATORS=(fi-dist-std fi-dist fk-coord)
 
 T0=$(date +%s)
 step() { printf '\n== [%4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Trains the six ethanol variants {drift, fi, fk} x {dist, coord} on the biased 300 K frames of
-# tools/ethanol-study.sh (run that first), draws 10000 samples from each with LAMMPS energies,
-# and compares them, the training data and an independent MD set with the 500 K reference.
-# About 5 minutes per variant on 2 cores. Output: out/ethanol-study/trainer-report/report.md.
-# Usage: tools/ethanol-train-all.sh [variant ...]   (default: all six; the report includes every
+# Trains the nine ethanol variants {drift, fi, fk} x {dist, coord, dist-std} on the biased 300 K
+# frames of tools/ethanol-study.sh (run that first), draws 10000 samples from each with LAMMPS
+# energies, and compares them, the training data and an independent MD set with the 500 K reference.
+# dist-std adds a standardised distance group (examples/ethanol/train/*-dist-std.yaml).
+# About 5 minutes per variant on 2 cores (8 for dist-std). Output: out/ethanol-study/trainer-report/report.md.
+# Usage: tools/ethanol-train-all.sh [variant ...]   (default: all nine; the report includes every
 # variant whose samples exist, so one variant can be retrained alone)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +14,7 @@ EX="$ROOT/examples/ethanol"
 [ -f "$OUT/md/biased-300K.dump" ] || { echo "ethanol-train-all: run tools/ethanol-study.sh first" >&2; exit 2; }
 cmake --build "$BUILD" -j"$(nproc)" --target drift-train drift-sample drift-compare >/dev/null
 mkdir -p "$OUT/models"
-VARIANTS=(drift-dist fi-dist fk-dist drift-coord fi-coord fk-coord)
+VARIANTS=(drift-dist fi-dist fk-dist drift-coord fi-coord fk-coord drift-dist-std fi-dist-std fk-dist-std)
 TRAIN=("${@:-${VARIANTS[@]}}")
 for v in "${TRAIN[@]}"; do
   [ -f "$EX/train/$v.yaml" ] || { echo "ethanol-train-all: unknown variant '$v' (expected one of: ${VARIANTS[*]})" >&2; exit 2; }

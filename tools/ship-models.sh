@@ -46,7 +46,8 @@ for v in "$@"; do
     echo "training_data: biased MD at 300 K, 3000 conformations (tools/ethanol-study.sh, out/ethanol-study/md/biased-300K.dump)"
     echo "target_temperature_K: 500"
     echo "$manifest" | grep -E '^(libtorch_version|trainer_version):'
-    echo "manifest_method: $(echo "$manifest" | sed -n '/^method:/,/^[a-z]/p' | grep -E '^  ' | tr -s ' ' | tr '\n' ';')"
+    echo "manifest_method:  # the method block of the manifest inside the model"
+    echo "$manifest" | sed -n '/^method:/,/^[a-z]/p' | grep -E '^  '
     echo "metrics:  # 10000 samples from fix drift/boltzmann (in.sample, seed 1) vs reference MD 500 K (100000 conformations)"
     echo "  valid@0.1: $(row "$WORK/full.md" "$v" 4)"
     echo "  valid@0.2: $(row "$WORK/full.md" "$v" 5)"

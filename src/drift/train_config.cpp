@@ -102,13 +102,37 @@ TrainConfig read_train_config(const std::string& path) {
     for (double t : c.kernel_temperatures)
       if (!(t > 0)) r.fail(root["kernel_temperatures"], "kernel_temperatures", "every temperature must be positive");
   }
-  if (root["feature_groups"]) {
-    c.feature_groups = r.get<std::map<std::string, double>>(root["feature_groups"], "feature_groups",
-                                                            "a mapping of group name to weight");
-    for (const auto& [name, w] : c.feature_groups) {
-      if (name != "all" && name != "bonds" && name != "angles")
-        r.fail(root["feature_groups"], "feature_groups", "unknown group '" + name + "' (known: all, bonds, angles)");
-      if (w < 0) r.fail(root["feature_groups"], "feature_groups", "weights must be >= 0");
+  if (const auto groups = root["feature_groups"]) {
+    if (!groups.IsMap() || groups.size() == 0)
+      r.fail(groups, "feature_groups", "expected a mapping of group name to a weight or to {pairs, weight, kernel_temperatures, standardise}");
+    c.feature_groups.clear();
+    for (const auto& kv : groups) {
+      const auto name = kv.first.as<std::string>();
+      const std::string key = "feature_groups." + name;
+      const auto known_pairs = [](const std::string& p) { return p == "all" || p == "bonds" || p == "angles"; };
+      FeatureGroupConfig g;
+      g.pairs = name;
+      if (kv.second.IsMap()) {
+        for (const auto& item : kv.second) {
+          const auto sub = item.first.as<std::string>();
+          if (sub == "weight") g.weight = r.get<double>(item.second, key + ".weight", "a number >= 0");
+          else if (sub == "pairs") {
+            g.pairs = r.get<std::string>(item.second, key + ".pairs", "all, bonds or angles");
+            if (!known_pairs(g.pairs)) r.fail(item.second, key + ".pairs", "expected all, bonds or angles, got '" + g.pairs + "'");
+          } else if (sub == "kernel_temperatures")
+            g.kernel_temperatures = r.get<std::vector<double>>(item.second, key + ".kernel_temperatures", "a list of numbers");
+          else if (sub == "standardise") g.standardise = r.get<bool>(item.second, key + ".standardise", "true or false");
+          else r.fail(item.first, key + "." + sub, "unknown key (known: pairs, weight, kernel_temperatures, standardise)");
+        }
+      } else {
+        g.weight = r.get<double>(kv.second, key, "a weight >= 0 or a mapping {pairs, weight, kernel_temperatures, standardise}");
+      }
+      if (!known_pairs(g.pairs))
+        r.fail(kv.first, key, "a group named other than all, bonds or angles needs 'pairs: all|bonds|angles'");
+      if (!(g.weight >= 0)) r.fail(kv.second, key, "the weight must be >= 0");
+      for (double t : g.kernel_temperatures)
+        if (!(t > 0)) r.fail(kv.second, key + ".kernel_temperatures", "every temperature must be positive");
+      c.feature_groups[name] = g;
     }
   }
   if (const auto g = root["generator"]) {

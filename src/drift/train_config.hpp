@@ -9,6 +9,15 @@
 
 namespace drift {
 
+// A feature group of distance space: its atom pairs, its loss weight and, optionally, its own kernel
+// temperatures and per-feature standardisation.
+struct FeatureGroupConfig {
+  std::string pairs = "all";  // all | bonds (1-2) | angles (1-3); defaults to the group's name
+  double weight = 1.0;
+  std::vector<double> kernel_temperatures;  // empty: the configuration's kernel_temperatures
+  bool standardise = false;                 // every feature divided by its std over the training data
+};
+
 struct TrainConfig {
   std::string source;            // the YAML file (paths below are relative to its folder)
   std::string data;              // training frames: LAMMPS dump or extxyz
@@ -26,7 +35,8 @@ struct TrainConfig {
   double eig_cutoff = 1e-2;      // G^+ keeps eigenvalues above eig_cutoff * largest
   std::string kernel = "laplace";
   std::vector<double> kernel_temperatures;  // empty: the kernel's defaults
-  std::map<std::string, double> feature_groups{{"all", 1.0}};  // all | bonds | angles (dist space)
+  // all | bonds | angles (dist space; see docs/drift-train.md)
+  std::map<std::string, FeatureGroupConfig> feature_groups{{"all", FeatureGroupConfig{}}};
   int noise_dim = 32;
   std::vector<int> hidden{256, 256, 256};
   TrainSettings training;        // the training: block (checkpoint path set from output)

@@ -164,10 +164,10 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
   if (cfg.space == "coord") {
     problem.groups.push_back({"coord", 1.0, torch::Tensor()});
   } else {
-    for (const auto& [name, weight] : cfg.feature_groups) {
+    for (const auto& [name, group] : cfg.feature_groups) {
       std::vector<std::array<int64_t, 2>> pairs;
-      if (name == "all") pairs = all_pairs(n);
-      else if (name == "bonds")
+      if (group.pairs == "all") pairs = all_pairs(n);
+      else if (group.pairs == "bonds")
         for (const auto& b : topo.bonds) pairs.push_back({b[0], b[1]});
       else {  // angles: 1-3 pairs
         const auto nb = topo.neighbours();
@@ -175,7 +175,8 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
           for (size_t i = 0; i < nb[c].size(); ++i)
             for (size_t j = i + 1; j < nb[c].size(); ++j) pairs.push_back({std::min(nb[c][i], nb[c][j]), std::max(nb[c][i], nb[c][j])});
       }
-      if (!pairs.empty()) problem.groups.push_back({name, weight, pair_tensor(pairs)});
+      if (!pairs.empty())
+        problem.groups.push_back({name, group.weight, pair_tensor(pairs), group.standardise, group.kernel_temperatures});
     }
   }
 
@@ -223,7 +224,19 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
   }
   if (need_forces) y << YAML::Key << "r_hat" << YAML::Value << summary.r_hat;
   y << YAML::Key << "kernel" << YAML::Value << cfg.kernel << YAML::Key << "kernel_temperatures" << YAML::Value << YAML::Flow
-    << problem.field.temperatures << YAML::EndMap;
+    << problem.field.temperatures;
+  if (cfg.space == "dist") {
+    y << YAML::Key << "feature_groups" << YAML::Value << YAML::BeginMap;
+    for (const auto& g : problem.groups) {
+      y << YAML::Key << g.name << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "pairs" << YAML::Value
+        << cfg.feature_groups.at(g.name).pairs << YAML::Key << "weight" << YAML::Value << g.weight;
+      if (!g.temperatures.empty()) y << YAML::Key << "kernel_temperatures" << YAML::Value << YAML::Flow << g.temperatures;
+      if (g.standardise) y << YAML::Key << "standardise" << YAML::Value << true;
+      y << YAML::EndMap;
+    }
+    y << YAML::EndMap;
+  }
+  y << YAML::EndMap;
   y << YAML::Key << "training_data" << YAML::Value << YAML::BeginMap << YAML::Key << "path" << YAML::Value << cfg.data
     << YAML::Key << "conformations" << YAML::Value << m << YAML::Key << "fingerprint" << YAML::Value << fingerprint(x)
     << YAML::Key << "labelled_by_lammps" << YAML::Value << summary.labelled_by_lammps << YAML::EndMap;

@@ -13,11 +13,19 @@ namespace drift {
 
 namespace {
 
-torch::Tensor features(const torch::Tensor& x, const FeatureGroup& g) {
+torch::Tensor raw_features(const torch::Tensor& x, const FeatureGroup& g) {
   if (!g.pairs.defined()) return x.reshape({x.size(0), -1});
   const auto a = x.index_select(1, g.pairs.select(1, 0));
   const auto b = x.index_select(1, g.pairs.select(1, 1));
   return torch::sqrt(((a - b) * (a - b)).sum(2) + 1e-12);
+}
+
+// Per-feature scale: ones, or the data's standard deviation of every feature (floored at 1e-3 of
+// the largest, so a feature the data never varies cannot blow up).
+torch::Tensor feature_scale_of(const torch::Tensor& data_features, bool standardise) {
+  if (!standardise) return torch::ones({data_features.size(1)}, data_features.options());
+  const auto sd = data_features.std(0);
+  return torch::clamp_min(sd, 1e-3 * std::max(sd.max().item<double>(), 1e-12));
 }
 
 torch::Tensor normal_noise(std::mt19937_64& rng, int64_t rows, int64_t cols) {
@@ -95,10 +103,11 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
   const int64_t m = problem.positives.size(0);
   if (m < 1) throw std::runtime_error("train: no training samples");
   // Features of data and targets once; per step only indices are drawn.
-  std::vector<torch::Tensor> pos_feat, tgt_feat;
+  std::vector<torch::Tensor> pos_feat, tgt_feat, scales;
   for (const auto& g : problem.groups) {
-    pos_feat.push_back(features(problem.positives, g));
-    tgt_feat.push_back(problem.targets.defined() ? features(problem.targets, g) : torch::Tensor());
+    scales.push_back(feature_scale_of(raw_features(problem.positives, g), g.standardise));
+    pos_feat.push_back(raw_features(problem.positives, g) / scales.back());
+    tgt_feat.push_back(problem.targets.defined() ? raw_features(problem.targets, g) / scales.back() : torch::Tensor());
   }
   std::mt19937_64 rng(s.seed);
   auto params = gen.parameters();
@@ -128,13 +137,15 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
     for (size_t g = 0; g < problem.groups.size(); ++g) {
       const auto& group = problem.groups[g];
       if (group.weight == 0) continue;
-      const auto fx = features(x, group);
+      const auto fx = raw_features(x, group) / scales[g];
       FieldInput in;
       in.generated = fx.detach();
       in.positives = pos_feat[g].index_select(0, idx);
       if (tgt_feat[g].defined()) in.targets = tgt_feat[g].index_select(0, idx);
       if (problem.log_weights.defined()) in.log_weights = problem.log_weights.index_select(0, idx);
-      const auto field = drifting_field(in, problem.field);
+      FieldSettings fs = problem.field;
+      if (!group.temperatures.empty()) fs.temperatures = group.temperatures;
+      const auto field = drifting_field(in, fs);
       const auto goal = (fx.detach() / field.feature_scale + field.drift).detach();
       loss = loss + group.weight * (fx / field.feature_scale - goal).pow(2).mean();
       drift_sq += (field.drift * field.drift).mean().item<double>();

@@ -19,6 +19,8 @@ struct FeatureGroup {
   std::string name;
   double weight = 1.0;
   torch::Tensor pairs;  // [K, 2] atom pairs (distance features); undefined: flattened output
+  bool standardise = false;  // divide every feature by its standard deviation over the training data
+  std::vector<double> temperatures;  // kernel temperatures of this group; empty: the problem's
 };
 
 struct TrainingProblem {
