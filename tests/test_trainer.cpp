@@ -71,6 +71,9 @@ TEST(TrainConfig, FeatureGroupsTakeAWeightOrAMapping) {
       [&] { read_train_config(dir.write("f.yaml", base + "feature_groups: {all: {standardise: maybe}}\n")); },
       {"f.yaml:5", "feature_groups.all.standardise", "true or false"});
   drift_test::expect_error<std::runtime_error>(
+      [&] { read_train_config(dir.write("h.yaml", base + "space: coord\nfeature_groups: {all: 1}\n")); },
+      {"h.yaml:6", "feature_groups", "space: dist"});
+  drift_test::expect_error<std::runtime_error>(
       [&] { read_train_config(dir.write("e.yaml", base + "feature_groups: {all: {kernel_temperatures: [0.1, 0]}}\n")); },
       {"e.yaml:5", "kernel_temperatures", "positive"});
 }

@@ -103,6 +103,7 @@ TrainConfig read_train_config(const std::string& path) {
       if (!(t > 0)) r.fail(root["kernel_temperatures"], "kernel_temperatures", "every temperature must be positive");
   }
   if (const auto groups = root["feature_groups"]) {
+    if (c.space != "dist") r.fail(groups, "feature_groups", "applies to 'space: dist' only (this configuration has space: " + c.space + ")");
     if (!groups.IsMap() || groups.size() == 0)
       r.fail(groups, "feature_groups", "expected a mapping of group name to a weight or to {pairs, weight, kernel_temperatures, standardise}");
     c.feature_groups.clear();
