@@ -23,9 +23,10 @@ for arg in "$@"; do
     *) echo "ethanol-study: unknown option '$arg' (known: --fresh, --retrain)" >&2; exit 2 ;;
   esac
 done
-# The generators of the study: the best force-guided model of each representation (distance space
-# with and without the standardised group: better energies and structure, worse methyl torsion).
-GENERATORS=(fi-dist-std fi-dist fk-coord)
+# The generators of the study: the best force-guided models of each representation (distance space
+# with the standardised group: FK best energies, FI best structure, both worse methyl torsion; raw distances;
+# coordinates).
+GENERATORS=(fk-dist-std fi-dist-std fi-dist fk-coord)
 
 T0=$(date +%s)
 step() { printf '\n== [%4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
