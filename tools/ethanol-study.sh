@@ -19,7 +19,7 @@ for arg in "$@"; do
   case "$arg" in
     --fresh) FRESH=1 ;;
     --retrain) RETRAIN=1 ;;
-    -h|--help) sed -n '2,11p' "$0"; echo "Options: --fresh (rerun the MD), --retrain (train the generators here, ~5 min each)"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; echo "Options: --fresh (rerun the MD), --retrain (train the four generators here, 5-9 min each, ~27 min in all)"; exit 0 ;;
     *) echo "ethanol-study: unknown option '$arg' (known: --fresh, --retrain)" >&2; exit 2 ;;
   esac
 done
