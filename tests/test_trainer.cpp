@@ -17,6 +17,17 @@
 using namespace drift;
 using drift_test::TempDir;
 
+namespace {
+// A small generator of 3-vectors from 4 noise dimensions: enough for trainer mechanics.
+GeneratorShape toy_shape() {
+  GeneratorShape shape;
+  shape.noise_dim = 4;
+  shape.hidden = {16};
+  shape.output_dim = 3;
+  return shape;
+}
+}  // namespace
+
 TEST(TrainConfig, ValidatesEveryKey) {
   TempDir dir;
   const std::string base = "data: d.dump\nmolecule: m.data\ntemperature: 500\noutput: o.pt\n";
@@ -85,10 +96,7 @@ TEST(Trainer, StandardisedGroupEqualsTrainingOnStandardisedData) {
   torch::manual_seed(0);
   const auto sd = torch::tensor({2.0f, 0.05f, 1.0f});
   const auto data = torch::randn({400, 3}) * sd + torch::tensor({1.0f, -3.0f, 0.5f});
-  GeneratorShape shape;
-  shape.noise_dim = 4;
-  shape.hidden = {16};
-  shape.output_dim = 3;
+  const GeneratorShape shape = toy_shape();
   TrainSettings s;
   s.steps = 100;
   s.batch = 64;
@@ -127,10 +135,7 @@ TEST(Trainer, ResumedRunEqualsUninterruptedRun) {
   TrainingProblem problem;
   problem.positives = torch::randn({300, 3});
   problem.groups.push_back({"xyz", 1.0, torch::Tensor()});
-  GeneratorShape shape;
-  shape.noise_dim = 4;
-  shape.hidden = {16};
-  shape.output_dim = 3;
+  const GeneratorShape shape = toy_shape();
   TrainSettings s;
   s.steps = 20;
   s.batch = 32;

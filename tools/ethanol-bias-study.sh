@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The biased-data experiment: for each bias of the training data (MD at 300 K instead of 500 K; a
 # 1.5 ps time-contiguous window at 500 K), train plain drift, FI and FK in distance space (raw, and
-# with a standardised group: *-dist-std) and coordinate space with several seeds, draw samples, and compare them, the biased data and an independent MD
-# set with the 500 K reference, including the reference-free Stein checks. Tables report the
-# mean and spread (min-max) over seeds. Run tools/ethanol-study.sh first (MD frames).
+# with a standardised group: *-dist-std) and coordinate space with several seeds, draw samples, and
+# compare them, the biased data and an independent MD set with the 500 K reference, including the
+# reference-free Stein checks. Tables report the mean and spread (min-max) over seeds.
+# Run tools/ethanol-study.sh first (MD frames).
 #   tools/ethanol-bias-study.sh [--seeds N] [--steps N] [--biases "300K window"] [--variants "..."]
 # Full size (3 seeds x 9 variants x 2 biases x 10^4 steps) takes about 5 hours on 2 cores;
 # --steps 3000 about 100 minutes (docs/bias-study.md). Finished models are reused (delete
-# out/ethanol-study/bias/<bias>/<variant>-s<seed>.xyz to retrain one). Output: out/ethanol-study/bias/REPORT.md.
+# out/ethanol-study/bias/<bias>/<variant>-s<seed>.xyz to retrain one).
+# Output: out/ethanol-study/bias/REPORT.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${DRIFT_BUILD_DIR:-$ROOT/build}"
@@ -20,7 +22,7 @@ while [ $# -gt 0 ]; do
     --steps) STEPS="$2"; shift 2 ;;
     --biases) BIASES="$2"; shift 2 ;;
     --variants) VARIANTS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "ethanol-bias-study: unknown option '$1'" >&2; exit 2 ;;
   esac
 done

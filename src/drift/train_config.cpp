@@ -106,11 +106,11 @@ TrainConfig read_train_config(const std::string& path) {
     if (c.space != "dist") r.fail(groups, "feature_groups", "applies to 'space: dist' only (this configuration has space: " + c.space + ")");
     if (!groups.IsMap() || groups.size() == 0)
       r.fail(groups, "feature_groups", "expected a mapping of group name to a weight or to {pairs, weight, kernel_temperatures, standardise}");
+    const auto known_pairs = [](const std::string& p) { return p == "all" || p == "bonds" || p == "angles"; };
     c.feature_groups.clear();
     for (const auto& kv : groups) {
       const auto name = kv.first.as<std::string>();
       const std::string key = "feature_groups." + name;
-      const auto known_pairs = [](const std::string& p) { return p == "all" || p == "bonds" || p == "angles"; };
       FeatureGroupConfig g;
       g.pairs = name;
       if (kv.second.IsMap()) {

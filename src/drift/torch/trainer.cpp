@@ -104,10 +104,14 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
   if (m < 1) throw std::runtime_error("train: no training samples");
   // Features of data and targets once; per step only indices are drawn.
   std::vector<torch::Tensor> pos_feat, tgt_feat, scales;
+  std::vector<FieldSettings> fields;
   for (const auto& g : problem.groups) {
-    scales.push_back(feature_scale_of(raw_features(problem.positives, g), g.standardise));
-    pos_feat.push_back(raw_features(problem.positives, g) / scales.back());
+    const auto data_features = raw_features(problem.positives, g);
+    scales.push_back(feature_scale_of(data_features, g.standardise));
+    pos_feat.push_back(data_features / scales.back());
     tgt_feat.push_back(problem.targets.defined() ? raw_features(problem.targets, g) / scales.back() : torch::Tensor());
+    fields.push_back(problem.field);
+    if (!g.temperatures.empty()) fields.back().temperatures = g.temperatures;
   }
   std::mt19937_64 rng(s.seed);
   auto params = gen.parameters();
@@ -143,9 +147,7 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
       in.positives = pos_feat[g].index_select(0, idx);
       if (tgt_feat[g].defined()) in.targets = tgt_feat[g].index_select(0, idx);
       if (problem.log_weights.defined()) in.log_weights = problem.log_weights.index_select(0, idx);
-      FieldSettings fs = problem.field;
-      if (!group.temperatures.empty()) fs.temperatures = group.temperatures;
-      const auto field = drifting_field(in, fs);
+      const auto field = drifting_field(in, fields[g]);
       const auto goal = (fx.detach() / field.feature_scale + field.drift).detach();
       loss = loss + group.weight * (fx / field.feature_scale - goal).pow(2).mean();
       drift_sq += (field.drift * field.drift).mean().item<double>();
