@@ -46,6 +46,19 @@ string(JSON w1 GET "${json}" comparisons 0 energy w1)
 if(NOT w1 EQUAL 0)
   message(FATAL_ERROR "energy W1 of identical energy lists should be 0, got ${w1}")
 endif()
+# Torsions: the label-free methyl torsion pools the three H (docs/metrics.md), the labelled one names H6;
+# both have their JSON entries and one plot with both panels.
+string(JSON lf GET "${json}" comparisons 0 torsions 0 label_free atoms)
+string(JSON lb GET "${json}" comparisons 0 torsions 0 labelled atoms)
+string(JSON pooled GET "${json}" comparisons 0 torsions 0 label_free pooled_dihedrals)
+string(JSON sym GET "${json}" comparisons 0 torsions 0 label_free rotor_symmetry)
+if(NOT lf STREQUAL "O3-C1-C2-H[6,7,8]" OR NOT lb STREQUAL "O3-C1-C2-H6" OR NOT pooled EQUAL 3 OR NOT sym EQUAL 3)
+  message(FATAL_ERROR "torsion entries of metrics.json: label-free '${lf}' (${pooled} dihedrals, symmetry ${sym}), labelled '${lb}'")
+endif()
+string(JSON lfmax GET "${json}" comparisons 0 torsion_jsd_label_free_max)
+if(NOT EXISTS "${WORK}/out/torsion_O3_C1_C2_H6.png" OR NOT out MATCHES "torsion JSD label-free")
+  message(FATAL_ERROR "no torsion plot or no label-free column:\n${out}")
+endif()
 
 # Energies missing from a file are computed by LAMMPS with --forcefield.
 file(READ "${WORK}/a.xyz" a)
@@ -69,6 +82,14 @@ execute_process(COMMAND "${TOOL}" -q -d "${DATA}" "${WORK}/a.xyz" "${WORK}/b.xyz
                 RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
 if(NOT rc EQUAL 3 OR NOT err MATCHES "bond_mae = .* > 0  EXCEEDED")
   message(FATAL_ERROR "--max did not fail as expected (${rc}): ${err}")
+endif()
+
+# The label-free torsion limit works like the others (the jittered set changes no torsion: JSD 0 passes).
+execute_process(COMMAND "${TOOL}" -q -d "${DATA}" "${WORK}/a.xyz" "${WORK}/b.xyz" -o "${WORK}/chk" --no-plots
+                        --max torsion_jsd_label_free=0.5 --max well_z_label_free=100
+                RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT err MATCHES "torsion_jsd_label_free = .* <= 0.5  ok")
+  message(FATAL_ERROR "--max torsion_jsd_label_free failed (${rc}): ${err}")
 endif()
 
 # Bad input: a truncated file. The error names file and frame; the old report survives.

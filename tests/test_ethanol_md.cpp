@@ -1,4 +1,4 @@
-// End to end: short ethanol MD through LAMMPS (library interface, examples/ethanol/in.md),
+// End to end: short ethanol MD through LAMMPS (library interface, examples/in.md),
 // then the comparison metrics: an ensemble matches itself exactly, an independent run at the
 // same temperature closely, and a hotter run measurably worse.
 #include <cmath>
@@ -54,7 +54,7 @@ class EthanolMD : public ::testing::Test {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     void* lmp = lammps_open_no_mpi(static_cast<int>(argv.size()), argv.data(), nullptr);
-    lammps_file(lmp, (ex + "/in.md").c_str());
+    lammps_file(lmp, (ex + "/../in.md").c_str());
     lammps_close(lmp);
     r->dump = prefix + ".dump";
     r->stats = std::make_unique<EnsembleStats>(*topo_, MetricSettings{});

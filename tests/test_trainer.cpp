@@ -6,7 +6,11 @@
 #include <library.h>
 #include <yaml-cpp/yaml.h>
 
+#include "drift/conformation_source.hpp"
 #include "drift/ensemble_stats.hpp"
+#include "drift/geometry.hpp"
+#include "drift/torsions.hpp"
+#include "drift/torch/features.hpp"
 #include "drift/topology.hpp"
 #include "drift/torch/generator.hpp"
 #include "drift/torch/train_molecule.hpp"
@@ -67,9 +71,29 @@ TEST(TrainConfig, FeatureGroupsTakeAWeightOrAMapping) {
   EXPECT_EQ(ok.feature_groups.at("stiff").kernel_temperatures, (std::vector<double>{0.1, 0.3}));
   EXPECT_TRUE(ok.feature_groups.at("stiff").standardise);
   EXPECT_EQ(read_train_config(dir.write("d.yaml", base)).feature_groups.count("all"), 1u);  // default: all pairs
+  // Torsion groups: a group named torsions is label-free by default; others say which.
+  const auto tor = read_train_config(dir.write(
+      "t.yaml", base + "feature_groups: {torsions: 1, named: {torsions: labelled, harmonics: 3, weight: 0.5}}\n"));
+  EXPECT_EQ(tor.feature_groups.at("torsions").torsions, "label-free");
+  EXPECT_EQ(tor.feature_groups.at("torsions").harmonics, 1);
+  EXPECT_EQ(tor.feature_groups.at("named").torsions, "labelled");
+  EXPECT_EQ(tor.feature_groups.at("named").harmonics, 3);
+  EXPECT_TRUE(ok.feature_groups.at("stiff").torsions.empty());
   drift_test::expect_error<std::runtime_error>(
-      [&] { read_train_config(dir.write("a.yaml", base + "feature_groups: {torsions: 1}\n")); },
-      {"a.yaml:5", "feature_groups.torsions", "needs 'pairs: all|bonds|angles'"});
+      [&] { read_train_config(dir.write("a.yaml", base + "feature_groups: {rotors: 1}\n")); },
+      {"a.yaml:5", "feature_groups.rotors", "needs 'pairs: all|bonds|angles' or 'torsions: label-free|labelled'"});
+  drift_test::expect_error<std::runtime_error>(
+      [&] { read_train_config(dir.write("i.yaml", base + "feature_groups: {x: {torsions: pooled}}\n")); },
+      {"i.yaml:5", "feature_groups.x.torsions", "label-free or labelled", "pooled"});
+  drift_test::expect_error<std::runtime_error>(
+      [&] { read_train_config(dir.write("j.yaml", base + "feature_groups: {x: {torsions: labelled, pairs: all}}\n")); },
+      {"j.yaml:5", "feature_groups.x", "not both"});
+  drift_test::expect_error<std::runtime_error>(
+      [&] { read_train_config(dir.write("k.yaml", base + "feature_groups: {all: {harmonics: 2}}\n")); },
+      {"k.yaml:5", "feature_groups.all.harmonics", "torsion groups only"});
+  drift_test::expect_error<std::runtime_error>(
+      [&] { read_train_config(dir.write("l.yaml", base + "feature_groups: {torsions: {harmonics: 0}}\n")); },
+      {"l.yaml:5", "feature_groups.torsions.harmonics", "from 1 to 12"});
   drift_test::expect_error<std::runtime_error>(
       [&] { read_train_config(dir.write("g.yaml", base + "feature_groups: {x: {pairs: torsions}}\n")); },
       {"g.yaml:5", "feature_groups.x.pairs", "all, bonds or angles", "torsions"});
@@ -87,6 +111,51 @@ TEST(TrainConfig, FeatureGroupsTakeAWeightOrAMapping) {
   drift_test::expect_error<std::runtime_error>(
       [&] { read_train_config(dir.write("e.yaml", base + "feature_groups: {all: {kernel_temperatures: [0.1, 0]}}\n")); },
       {"e.yaml:5", "kernel_temperatures", "positive"});
+}
+
+// Torsion features are cos and sin of n*phi with phi the dihedral of drift-compare, and the label-free
+// ones do not change when the identical methyl H trade places. Mutations: the opposite sign of the
+// projection m1 flips every sin (max error 2); pooling with the labelled dihedral only breaks the
+// permutation invariance (difference ~1).
+TEST(TorsionFeatures, MatchDihedralsAndIgnoreRelabelling) {
+  const Topology topo = read_lammps_data(drift_test::ethanol_data());
+  ConformationSource src(drift_test::source_path("potentials/ethanol-reference-500K.xyz"), topo);
+  std::vector<Conformation> confs;
+  Conformation c;
+  while (confs.size() < 200 && src.next(c)) confs.push_back(c);
+  auto x = torch::empty({200, 9, 3}, torch::kFloat64);
+  auto swapped = x.clone();
+  for (int k = 0; k < 200; ++k)
+    for (int a = 0; a < 9; ++a)
+      for (int d = 0; d < 3; ++d) {
+        x[k][a][d] = confs[k].x[3 * a + d];
+        const int from = a >= 5 && a <= 7 ? 5 + (a - 5 + 1) % 3 : a;  // H6 <- H7 <- H8 <- H6
+        swapped[k][a][d] = confs[k].x[3 * from + d];
+      }
+  const auto torsions = find_rotatable_torsions(topo);
+  const auto labelled = torsion_feature_map(topo, false, 2);
+  ASSERT_EQ(labelled.size(), 8);  // 2 torsions x 2 harmonics x (cos, sin)
+  const auto f = torsion_features(x, labelled);  // columns: cos 1phi [t], sin 1phi [t], cos 2phi [t], sin 2phi [t]
+  double worst = 0;
+  for (int k = 0; k < 200; ++k)
+    for (size_t t = 0; t < 2; ++t) {
+      const auto& tor = torsions[t];
+      const double phi = dihedral_degrees(confs[k].x, tor.a, tor.b, tor.c, tor.d) * M_PI / 180.0;
+      for (int m = 1; m <= 2; ++m) {
+        worst = std::max(worst, std::fabs(f[k][(m - 1) * 4 + t].item<double>() - std::cos(m * phi)));
+        worst = std::max(worst, std::fabs(f[k][(m - 1) * 4 + 2 + t].item<double>() - std::sin(m * phi)));
+      }
+    }
+  EXPECT_LT(worst, 1e-6);
+  const auto free = torsion_feature_map(topo, true, 1);
+  EXPECT_EQ(free.quads.size(0), 4);  // 3 methyl dihedrals + 1 hydroxyl
+  EXPECT_LT((torsion_features(x, free) - torsion_features(swapped, free)).abs().max().item<double>(), 1e-9);
+  EXPECT_GT((torsion_features(x, labelled) - torsion_features(swapped, labelled)).abs().max().item<double>(), 0.5);
+  // The label-free methyl feature is cos(3 phi) pooled: close to cos(3 phi) of any one H for staggered H.
+  const auto g = torsion_features(x, free);
+  double mean_abs = 0;
+  for (int k = 0; k < 200; ++k) mean_abs += std::fabs(g[k][0].item<double>()) / 200;
+  EXPECT_GT(mean_abs, 0.5);  // n = 3 for the methyl rotor; n = 1 would average to ~0
 }
 
 // A standardised group trains exactly as the unstandardised group on data divided by its
@@ -164,7 +233,7 @@ TEST(Trainer, EthanolSmokeTestWritesALoadableValidGenerator) {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     void* lmp = lammps_open_no_mpi(static_cast<int>(argv.size()), argv.data(), nullptr);
-    lammps_file(lmp, (ex + "/in.md").c_str());
+    lammps_file(lmp, (ex + "/../in.md").c_str());
     lammps_close(lmp);
   }
   const std::string cfg_text = "data: md.dump\nmolecule: " + ex + "/ethanol.data\ntemperature: 500\nmethod: fk\nspace: dist\n"

@@ -127,7 +127,13 @@ int main(int argc, char** argv) {
       "                and no non-bonded pair closer than --clash A.\n"
       "  torsion JSD   Jensen-Shannon divergence (nats, max ln 2) of --torsion-bins histograms over\n"
       "                [-180,180) of each rotatable torsion (non-terminal, non-ring bonds; the heaviest\n"
-      "                neighbour on each side defines the angle).\n"
+      "                neighbour on each side defines the labelled angle). Label-free: the dihedrals of every\n"
+      "                end atom equivalent to those (same type and bonded environment, e.g. the three H of a\n"
+      "                methyl group) pooled, so permuting identical atoms costs nothing; labelled: the named\n"
+      "                atoms only.\n"
+      "  torsion W1    Wasserstein-1 distance on the circle (degrees) of the same, labelled and label-free.\n"
+      "  wells         populations of the wells of the reference's torsion density (arcs between its\n"
+      "                minima), with standard errors over independent molecules, and z of each difference.\n"
       "  E W1          exact Wasserstein-1 distance between the molecule potential-energy distributions.\n"};
   app.add_option("-d,--data", opt.data_file, "LAMMPS data file of the molecule (atom types, masses, bonds)")
       ->required()->check(CLI::ExistingFile);
@@ -149,7 +155,9 @@ int main(int argc, char** argv) {
   app.add_flag("!--no-plots", opt.plots, "skip the PNG plots");
   app.add_option("--max", opt.limits,
                  "fail (exit 3) when a metric of any sample exceeds a limit: NAME=VALUE with NAME one of hr_tvd, "
-                 "pair_type_tvd, bond_mae, torsion_jsd, energy_w1, energy_mean_diff, ksd (KSD^2), invalid@TOL (1 - valid fraction)");
+                 "pair_type_tvd, bond_mae, torsion_jsd (labelled), torsion_jsd_label_free, torsion_w1_label_free (degrees), "
+                 "well_z_label_free (largest |z| of a well population), energy_w1, energy_mean_diff, ksd (KSD^2), "
+                 "invalid@TOL (1 - valid fraction)");
   app.add_option("--ksd-temperature", opt.ksd_temperature,
                  "target temperature (K): adds the reference-free kernel Stein discrepancy and configurational "
                  "temperature of every ensemble, from forces at the samples (files' forces, else --forcefield)")
@@ -233,6 +241,9 @@ int main(int argc, char** argv) {
         else if (name == "pair_type_tvd") value = r.pair_type_tvd_mean;
         else if (name == "bond_mae") value = r.bond_mae;
         else if (name == "torsion_jsd") value = r.torsion_jsd_max;
+        else if (name == "torsion_jsd_label_free") value = r.torsion_jsd_label_free_max;
+        else if (name == "torsion_w1_label_free") value = r.torsion_w1_label_free_max;
+        else if (name == "well_z_label_free") value = r.well_z_label_free_max;
         else if (name == "energy_w1") value = r.energy_w1;
         else if (name == "energy_mean_diff") value = std::fabs(r.energy_mean_sample - r.energy_mean_reference);
         else if (name == "ksd") {

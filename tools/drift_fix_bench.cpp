@@ -1,7 +1,9 @@
 // drift-fix-bench: conformations generated and placed per second by fix drift/boltzmann for
-// 1, 64, 1024 and 8192 ethanol replicas, with and without LAMMPS energies, next to plain MD
-// (velocity Verlet, same box and force field) steps per second. Run it on the cores to measure:
+// 1, 64, 1024 and 8192 replicas of a molecule, with and without LAMMPS energies, next to plain MD
+// of the same box and force field with the MD inputs' dynamics (examples/in.md: Langevin, GJF
+// integrator, 0.5 fs, at the given temperature) in steps per second. Run it on the cores to measure:
 //   mpirun -np 2 drift-fix-bench [--model potentials/ethanol-fi-dist.pt] [--replicas 1,64,1024,8192]
+//                                [--data examples/ethanol/ethanol.data --forcefield examples/ethanol/forcefield.lmp]
 #include "drift/allocator.hpp"
 #include <mpi.h>
 
@@ -14,6 +16,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "drift/topology.hpp"
 #include "drift_styles.h"
 #include "input.h"
 #include "lammps.h"
@@ -44,10 +47,16 @@ int main(int argc, char** argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &me);
   MPI_Comm_size(MPI_COMM_WORLD, &nprocs);
   std::string source = DRIFT_SOURCE_DIR, model;
+  std::string data = source + "/examples/ethanol/ethanol.data", forcefield = source + "/examples/ethanol/forcefield.lmp";
   std::vector<int> replicas{1, 64, 1024, 8192};
-  CLI::App app{"drift-fix-bench: fix drift/boltzmann throughput versus plain LAMMPS MD on the same box"};
+  double temperature = 500;
+  CLI::App app{"drift-fix-bench: fix drift/boltzmann throughput versus plain LAMMPS MD (Langevin, as examples/in.md) on the same box"};
   app.add_option("--model", model, "generator (default: potentials/ethanol-fi-dist.pt)");
   app.add_option("--replicas", replicas, "replica counts")->delimiter(',');
+  app.add_option("--data", data, "LAMMPS data file of one molecule (the model's)")->capture_default_str()->check(CLI::ExistingFile);
+  app.add_option("--forcefield", forcefield, "its force-field settings (included before read_data)")
+      ->capture_default_str()->check(CLI::ExistingFile);
+  app.add_option("--temperature", temperature, "MD temperature (K)")->capture_default_str()->check(CLI::PositiveNumber);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -56,10 +65,18 @@ int main(int argc, char** argv) {
     return rc;
   }
   if (model.empty()) model = source + "/potentials/ethanol-fi-dist.pt";
+  int atoms_per_molecule = 0;
+  try {
+    atoms_per_molecule = drift::read_lammps_data(data).n_atoms;
+  } catch (const std::exception& e) {
+    if (me == 0) std::fprintf(stderr, "drift-fix-bench: %s\n", e.what());
+    MPI_Finalize();
+    return 1;
+  }
   if (me == 0)
-    std::printf("fix drift/boltzmann vs MD, ethanol (OPLS-AA, intermolecular pairs excluded), %d MPI rank(s)\n\n"
+    std::printf("fix drift/boltzmann vs MD (Langevin %g K, GJF, 0.5 fs), %s, intermolecular pairs excluded, %d MPI rank(s)\n\n"
                 "| replicas | atoms | samples/s (no energy) | samples/s (with LAMMPS energy) | MD steps/s | MD molecule-steps/s |\n"
-                "|---|---|---|---|---|---|\n", nprocs);
+                "|---|---|---|---|---|---|\n", temperature, data.c_str(), nprocs);
   for (int n : replicas) {
     int nx = 1, ny = 1, nz = 1;  // n = nx * ny * nz, as cubic as powers of two allow
     for (int k = n; k > 1; k /= 2) {
@@ -71,9 +88,13 @@ int main(int argc, char** argv) {
       if (me == 0) std::fprintf(stderr, "drift-fix-bench: %d is not a power of two; skipped\n", n);
       continue;
     }
-    const std::string box = "include " + source + "/examples/ethanol/forcefield.lmp\nread_data " + source +
-                            "/examples/ethanol/ethanol.data\nreplicate " + std::to_string(nx) + " " + std::to_string(ny) +
-                            " " + std::to_string(nz) + "\nneigh_modify exclude molecule/inter all\n";
+    const std::string box = "include " + forcefield + "\nread_data " + data + "\nvariable permol equal $(count(all))\nreplicate " +
+                            std::to_string(nx) + " " + std::to_string(ny) + " " + std::to_string(nz) +
+                            "\nneigh_modify exclude molecule/inter all\n";
+    char t[32];
+    std::snprintf(t, sizeof t, "%g", temperature);
+    const std::string md = std::string("timestep 0.5\nvelocity all create ") + t + " 1\nfix t all langevin " + t + " " + t +
+                           " 100.0 1 zero no gjf vhalf\nfix i all nve\n";
     // About 1 s per measurement on 2 cores; best of 3, so that a busy neighbour on a shared
     // machine does not decide the number.
     const int events = std::clamp(200000 / n, 5, 2000);
@@ -83,10 +104,10 @@ int main(int argc, char** argv) {
     for (int repeat = 0; repeat < 3; ++repeat) {
       t_plain = std::min(t_plain, time_run(box, fix + " energy no\n", events));
       t_energy = std::min(t_energy, time_run(box, fix + " energy yes\n", events));
-      t_md = std::min(t_md, time_run(box, "velocity all create 500 1\nfix i all nve\n", md_steps));
+      t_md = std::min(t_md, time_run(box, md, md_steps));
     }
     if (me == 0) {
-      std::printf("| %d | %d | %.0f | %.0f | %.0f | %.0f |\n", n, 9 * n, n * events / t_plain, n * events / t_energy,
+      std::printf("| %d | %d | %.0f | %.0f | %.0f | %.0f |\n", n, atoms_per_molecule * n, n * events / t_plain, n * events / t_energy,
                   md_steps / t_md, static_cast<double>(n) * md_steps / t_md);
       std::fflush(stdout);
     }

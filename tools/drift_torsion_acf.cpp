@@ -1,60 +1,136 @@
-// drift-torsion-acf: integrated autocorrelation time of each rotatable torsion in an MD
-// trajectory with equally spaced frames: the number of MD steps per independent sample.
+// drift-torsion-acf: what one independent sample costs in MD. Integrated autocorrelation times,
+// with standard errors, of the slow observables of a trajectory of independent replicas with
+// equally spaced frames: the molecule's potential energy (when the frames carry c_pe), every
+// rotatable torsion label-free (cos and sin of s*phi averaged over the equivalent end atoms, s the
+// rotor's symmetry number: for a methyl rotor the three H are one state up to relabelling) and
+// labelled (cos and sin of phi of the named atoms: for a methyl rotor this measures identical
+// hydrogens trading places, which no observable of the molecule can see).
 #include <cmath>
+#include <cstdio>
 #include <iostream>
 #include <map>
+#include <sstream>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "drift/atomic_file.hpp"
 #include "drift/autocorrelation.hpp"
 #include "drift/conformation_source.hpp"
-#include "drift/geometry.hpp"
-#include "drift/topology.hpp"
 #include "drift/torsions.hpp"
+
+namespace {
+
+struct Observable {
+  std::string name, kind;  // kind: energy | label-free | labelled
+  std::map<long, std::vector<double>> by_molecule;
+};
+
+}  // namespace
 
 int main(int argc, char** argv) {
   std::string data, input, json_out;
-  double steps_per_frame = 1;
+  double steps_per_frame = 1, window_c = 5, max_relative_error = 0.1;
+  int groups = 0;
   CLI::App app{
-      "drift-torsion-acf: integrated autocorrelation time tau_int = 1 + 2 sum_k C(k)/C(0) of exp(i*phi) for each\n"
-      "rotatable torsion, averaged over all molecules of the trajectory (Sokal window M >= 5 tau). The frames\n"
-      "must be equally spaced in time; give the spacing in MD steps to get tau in steps."};
+      "drift-torsion-acf: integrated autocorrelation time tau_int = 1 + 2 sum_k C(k)/C(0) (Sokal window W >= c tau)\n"
+      "of the potential energy (if the frames have c_pe) and of every rotatable torsion, label-free (cos, sin of\n"
+      "s*phi averaged over equivalent end atoms; s: rotor symmetry number) and labelled (cos, sin of phi), pooled\n"
+      "over all molecules of the trajectory, each with a jackknife standard error over groups of molecules.\n"
+      "The frames must be equally spaced in time; give the spacing in MD steps to get tau in steps."};
   app.add_option("-d,--data", data, "LAMMPS data file of the molecule")->required()->check(CLI::ExistingFile);
-  app.add_option("input", input, "trajectory (dump or extxyz), equally spaced frames")->required()->check(CLI::ExistingFile);
+  app.add_option("input", input, "trajectory (dump or extxyz) of independent molecules, equally spaced frames")
+      ->required()->check(CLI::ExistingFile);
   app.add_option("--steps-per-frame", steps_per_frame, "MD steps between frames")->check(CLI::PositiveNumber);
+  app.add_option("--window", window_c, "Sokal window constant c")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--groups", groups, "jackknife groups of molecules (default: one per molecule, at most 32)")
+      ->check(CLI::Range(2, 100000));
+  app.add_option("--max-relative-error", max_relative_error,
+                 "warn when a standard error exceeds this fraction of tau (more molecules or a longer run fix it)")
+      ->capture_default_str();
   app.add_option("--json", json_out, "also write the result as JSON to this file");
   CLI11_PARSE(app, argc, argv);
   try {
     const auto topo = drift::read_lammps_data(data);
     const auto torsions = drift::find_rotatable_torsions(topo);
-    std::map<long, std::vector<std::vector<double>>> by_molecule;  // molecule -> torsion -> series
+    std::vector<Observable> obs;
+    obs.push_back({"potential energy", "energy", {}});
+    for (const auto& t : torsions) {
+      const std::string s = t.symmetry == 1 ? "phi" : std::to_string(t.symmetry) + "*phi";
+      obs.push_back({"cos(" + s + ") " + t.pooled_label, "label-free", {}});
+      obs.push_back({"sin(" + s + ") " + t.pooled_label, "label-free", {}});
+      obs.push_back({"cos(phi) " + t.label, "labelled", {}});
+      obs.push_back({"sin(phi) " + t.label, "labelled", {}});
+    }
     drift::ConformationSource source(input, topo);
     drift::Conformation c;
+    bool energies = true;
+    long conformations = 0;
     while (source.next(c)) {
-      auto& s = by_molecule[c.molecule];
-      s.resize(torsions.size());
-      for (size_t t = 0; t < torsions.size(); ++t)
-        s[t].push_back(drift::dihedral_degrees(c.x, torsions[t].a, torsions[t].b, torsions[t].c, torsions[t].d));
+      ++conformations;
+      energies &= c.has_energy();
+      size_t o = 0;
+      obs[o++].by_molecule[c.molecule].push_back(c.energy);
+      for (const auto& t : torsions) {
+        const auto angles = drift::pooled_dihedrals(c.x, t);
+        double cs = 0, sn = 0;
+        for (double a : angles) {
+          cs += std::cos(t.symmetry * a * M_PI / 180.0);
+          sn += std::sin(t.symmetry * a * M_PI / 180.0);
+        }
+        obs[o++].by_molecule[c.molecule].push_back(cs / angles.size());
+        obs[o++].by_molecule[c.molecule].push_back(sn / angles.size());
+        obs[o++].by_molecule[c.molecule].push_back(std::cos(angles[0] * M_PI / 180.0));
+        obs[o++].by_molecule[c.molecule].push_back(std::sin(angles[0] * M_PI / 180.0));
+      }
     }
-    std::ostringstream json;
-    json << "{\n  \"steps_per_frame\": " << steps_per_frame << ",\n  \"molecules\": " << by_molecule.size()
-         << ",\n  \"torsions\": {";
-    double slowest = 0;
-    for (size_t t = 0; t < torsions.size(); ++t) {
+    if (conformations == 0) throw std::runtime_error(input + ": no conformations");
+    if (!energies) obs.erase(obs.begin());
+    nlohmann::json j;
+    j["trajectory"] = input;
+    j["steps_per_frame"] = steps_per_frame;
+    j["window_c"] = window_c;
+    j["observables"] = nlohmann::json::array();
+    struct Slowest {
+      std::string name;
+      double tau = -1, se = 0;
+    };
+    std::map<std::string, Slowest> slowest;  // by kind; "label-free" includes the energy
+    std::printf("| observable | kind | tau_int (steps) | standard error | relative | window (frames) |\n|---|---|---|---|---|---|\n");
+    size_t molecules = 0, frames = 0;
+    bool too_short = false, too_noisy = false;
+    for (const auto& o : obs) {
       std::vector<std::vector<double>> series;
-      for (auto& [mol, s] : by_molecule) series.push_back(s[t]);
-      const double tau = drift::integrated_autocorrelation_time(series);
-      std::cout << torsions[t].label << ": tau_int = " << tau << " frames = " << tau * steps_per_frame << " steps ("
-                << series.size() << " molecules x " << (series.empty() ? 0 : series[0].size()) << " frames)\n";
-      json << (t ? "," : "") << "\n    \"" << torsions[t].label << "\": "
-           << (std::isfinite(tau) ? std::to_string(tau * steps_per_frame) : "null");
-      if (!std::isfinite(tau)) std::cerr << "drift-torsion-acf: warning: trajectory too short for " << torsions[t].label << "\n";
-      slowest = std::max(slowest, std::isfinite(tau) ? tau * steps_per_frame : INFINITY);
+      for (const auto& [mol, s] : o.by_molecule) series.push_back(s);
+      const auto r = drift::integrated_autocorrelation_time(series, window_c, groups);
+      molecules = r.series;
+      frames = r.length;
+      const double tau = r.tau * steps_per_frame, se = r.standard_error * steps_per_frame;
+      std::printf("| %s | %s | %.1f | %.1f | %.1f%% | %ld |\n", o.name.c_str(), o.kind.c_str(), tau, se,
+                  100 * r.relative_error(), r.window);
+      auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+      j["observables"].push_back({{"name", o.name}, {"kind", o.kind}, {"tau_steps", num(tau)}, {"standard_error_steps", num(se)},
+                                  {"window_frames", r.window}, {"jackknife_groups", r.groups}});
+      too_short |= !std::isfinite(r.tau);
+      too_noisy |= std::isfinite(r.tau) && !(r.relative_error() <= max_relative_error);
+      const std::string kind = o.kind == "labelled" ? "labelled" : "label-free";
+      auto& best = slowest[kind];
+      if (!std::isfinite(tau) || tau > best.tau) best = {o.name, std::isfinite(tau) ? tau : INFINITY, se};
     }
-    json << "\n  },\n  \"slowest_tau_steps\": " << (std::isfinite(slowest) ? std::to_string(slowest) : "null") << "\n}\n";
-    std::cout << "slowest torsion: tau_int = " << slowest << " steps\n";
-    if (!json_out.empty()) drift::write_file_atomically(json_out, json.str());
+    j["molecules"] = molecules;
+    j["frames_per_molecule"] = frames;
+    for (const auto& [kind, s] : slowest) {
+      j["slowest"][kind] = {{"name", s.name},
+                            {"tau_steps", std::isfinite(s.tau) ? nlohmann::json(s.tau) : nlohmann::json(nullptr)},
+                            {"standard_error_steps", std::isfinite(s.se) ? nlohmann::json(s.se) : nlohmann::json(nullptr)}};
+      std::printf("\nslowest %s observable: %s, tau_int = %.0f +- %.0f steps", kind.c_str(), s.name.c_str(), s.tau, s.se);
+    }
+    std::printf("\n(%zu molecules x %zu frames, %g steps per frame)\n", molecules, frames, steps_per_frame);
+    if (too_short) std::cerr << "drift-torsion-acf: warning: the trajectory is too short for the window of some observable (tau = NaN)\n";
+    if (too_noisy)
+      std::cerr << "drift-torsion-acf: warning: some standard error exceeds " << 100 * max_relative_error
+                << "% of tau: use more molecules or a longer run\n";
+    if (!json_out.empty()) drift::write_file_atomically(json_out, j.dump(2) + "\n");
   } catch (const std::exception& e) {
     std::cerr << "drift-torsion-acf: error: " << e.what() << "\n";
     return 1;

@@ -70,29 +70,9 @@ done
     echo
     echo "## Bias: $b"
     echo
-    echo "| ensemble | valid@0.1 | valid@0.2 | bond MAE | h(r) TVD | per-type TVD | torsion JSD | <E> | E W1 | KSD^2 | T_conf/T |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|"
-    awk -F'|' '
-      function trim(s) { gsub(/^ +| +$/, "", s); return s }
-      /^\| ensemble \| samples \| KSD/ { stein = 1; next }
-      /^\| ensemble \| samples/ { main = 1; next }
-      /^Per pair type/ { main = 0 }
-      main && /^\| [^-]/ { label = trim($2); key = label; sub(/-s[0-9]+$/, "", key)
-        if (!(key in seen)) { seen[key] = 1; order[++n] = key }
-        count[key]++
-        for (c = 4; c <= 11; c++) { v = trim($c) + 0; k = key SUBSEP c
-          sum[k] += v; if (!(k in lo) || v < lo[k]) lo[k] = v; if (!(k in hi) || v > hi[k]) hi[k] = v }
-        labelkey[label] = key }
-      stein && /^\| [^-]/ { label = trim($2); key = (label in labelkey) ? labelkey[label] : ""
-        if (key == "") next
-        split(trim($4), a, " "); split(trim($5), t, " ")
-        ks[key] += a[1]; tc[key] += t[1]; nst[key]++ }
-      END { for (i = 1; i <= n; i++) { key = order[i]; printf "| %s |", key
-          for (c = 4; c <= 11; c++) { k = key SUBSEP c
-            if (count[key] > 1) printf " %.4g [%.4g, %.4g] |", sum[k] / count[key], lo[k], hi[k]
-            else printf " %.4g |", sum[k] }
-          if (nst[key]) printf " %.4g | %.3g |\n", ks[key] / nst[key], tc[key] / nst[key]; else printf " | |\n" } }
-    ' "$OUT/bias/$b/table.md"
+    echo "| ensemble | valid@0.1 | valid@0.2 | bond MAE | h(r) TVD | per-type TVD | torsion JSD label-free | torsion JSD labelled | torsion W1 label-free (deg) | <E> | E W1 | KSD^2 | T_conf/T |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    awk -F'|' -f "$ROOT/tools/seed-table.awk" "$OUT/bias/$b/table.md"
   done
 } > "$OUT/bias/REPORT.md.tmp"
 mv "$OUT/bias/REPORT.md.tmp" "$OUT/bias/REPORT.md"

@@ -27,12 +27,12 @@ for v in "$@"; do
   [ -f "$model" ] || { echo "ship-models: $model not found (tools/ethanol-train-all.sh $v)" >&2; exit 1; }
   cp "$model" "$WORK/ethanol-$v.pt"
   # The card's check: 2 batches of 1000 replicas, seed 2026, against the shipped reference subset.
-  (cd "$WORK" && "${MPIRUN[@]}" "$BUILD/plugin/lmp_drift" -in "$EX/in.sample" -var dir "$EX" -var model "$WORK/ethanol-$v.pt" \
+  (cd "$WORK" && "${MPIRUN[@]}" "$BUILD/plugin/lmp_drift" -in "$EX/../in.sample" -var dir "$EX" -var model "$WORK/ethanol-$v.pt" \
      -var nx 10 -var batches 2 -var seed 2026 -var out check -log none -screen none)
   "$BUILD/tools/drift-compare" -q --no-plots -d "$EX/ethanol.data" "$POT/ethanol-reference-500K.xyz" "$WORK/check.xyz" \
     -l "$v" -o "$WORK/check-report" > "$WORK/check.md"
   # Metrics: 10 batches of 1000 against the full reference, with the Stein checks.
-  (cd "$WORK" && "${MPIRUN[@]}" "$BUILD/plugin/lmp_drift" -in "$EX/in.sample" -var dir "$EX" -var model "$WORK/ethanol-$v.pt" \
+  (cd "$WORK" && "${MPIRUN[@]}" "$BUILD/plugin/lmp_drift" -in "$EX/../in.sample" -var dir "$EX" -var model "$WORK/ethanol-$v.pt" \
      -var nx 10 -var batches 10 -var seed 1 -var out full -log none -screen none)
   "$BUILD/tools/drift-compare" -q --no-plots -d "$EX/ethanol.data" "$OUT/md/reference.dump" "$WORK/full.xyz" -l "$v" \
     --forcefield "$EX/forcefield.lmp" --ksd-temperature 500 -o "$WORK/full-report" > "$WORK/full.md"
@@ -54,9 +54,11 @@ for v in "$@"; do
     echo "  bond_mae_angstrom: $(row "$WORK/full.md" "$v" 6)"
     echo "  hr_tvd: $(row "$WORK/full.md" "$v" 7)"
     echo "  pair_type_tvd: $(row "$WORK/full.md" "$v" 8)"
-    echo "  torsion_jsd_max: $(row "$WORK/full.md" "$v" 9)"
-    echo "  mean_energy_kcal_mol: $(row "$WORK/full.md" "$v" 10)  # reference 11.36"
-    echo "  energy_w1_kcal_mol: $(row "$WORK/full.md" "$v" 11)"
+    echo "  torsion_jsd_label_free_max: $(row "$WORK/full.md" "$v" 9)  # pooled over equivalent atoms (docs/metrics.md)"
+    echo "  torsion_jsd_labelled_max: $(row "$WORK/full.md" "$v" 10)"
+    echo "  torsion_w1_label_free_max_degrees: $(row "$WORK/full.md" "$v" 11)"
+    echo "  mean_energy_kcal_mol: $(row "$WORK/full.md" "$v" 12)  # reference 11.36"
+    echo "  energy_w1_kcal_mol: $(row "$WORK/full.md" "$v" 13)"
     echo "  ksd2: \"$(echo "$ksd" | awk -F'|' '{ gsub(/^ +| +$/, "", $4); print $4 }')\""
     echo "  configurational_temperature_ratio: \"$(echo "$ksd" | awk -F'|' '{ gsub(/^ +| +$/, "", $5); print $5 }')\""
     echo "check:  # reproduced by tests/fix/model_cards.sh: in.sample, 10x10x10 replicas, vs ethanol-reference-500K.xyz"

@@ -44,9 +44,54 @@ Comparison compare(const EnsembleStats& reference, const EnsembleStats& sample, 
   for (double tol : sample.settings().validity_tolerances) c.validity.emplace_back(tol, sample.valid_fraction(ref_means, tol));
 
   for (size_t t = 0; t < reference.torsions().size(); ++t) {
-    const double v = jensen_shannon(reference.torsion_histograms()[t], sample.torsion_histograms()[t]);
-    c.torsion_jsd.emplace_back(reference.torsions()[t].label, v);
-    c.torsion_jsd_max = std::max(c.torsion_jsd_max, v);
+    const auto& tor = reference.torsions()[t];
+    TorsionComparison tc;
+    tc.label = tor.label;
+    tc.pooled_label = tor.pooled_label;
+    tc.pooled = static_cast<int>(tor.pooled.size());
+    tc.symmetry = tor.symmetry;
+    tc.jsd_labelled = jensen_shannon(reference.torsion_histograms()[t], sample.torsion_histograms()[t]);
+    tc.jsd_label_free = jensen_shannon(reference.pooled_torsion_histograms()[t], sample.pooled_torsion_histograms()[t]);
+    tc.w1_labelled = circular_wasserstein1(reference.fine_torsion_histograms()[t], sample.fine_torsion_histograms()[t]);
+    tc.w1_label_free =
+        circular_wasserstein1(reference.fine_pooled_torsion_histograms()[t], sample.fine_pooled_torsion_histograms()[t]);
+    // Wells from the reference's own density; the labelled angle is the first of each conformation's pooled set.
+    auto wells = [&](const Histogram& ref_hist, bool pooled) {
+      const auto w = find_wells(ref_hist);
+      const int per_ref = pooled ? tc.pooled : 1;
+      auto first_only = [&](const std::vector<float>& all) {
+        std::vector<float> out;
+        for (size_t k = 0; k < all.size(); k += tc.pooled) out.push_back(all[k]);
+        return out;
+      };
+      const auto ref_angles = pooled ? reference.torsion_angles(t) : first_only(reference.torsion_angles(t));
+      const auto smp_angles = pooled ? sample.torsion_angles(t) : first_only(sample.torsion_angles(t));
+      const auto pr = well_populations(ref_angles, per_ref, reference.molecules(), w);
+      const auto ps = well_populations(smp_angles, per_ref, sample.molecules(), w);
+      std::vector<TorsionComparison::Well> out;
+      for (size_t k = 0; k < w.size(); ++k) {
+        TorsionComparison::Well well;
+        well.name = w.name(k);
+        well.lower = w.lower[k];
+        well.upper = w.lower[(k + 1) % w.size()];
+        well.peak = w.peak[k];
+        well.reference = pr[k];
+        well.sample = ps[k];
+        const double se = std::hypot(pr[k].standard_error, ps[k].standard_error);
+        well.z = se > 0 ? (ps[k].value - pr[k].value) / se : (ps[k].value == pr[k].value ? 0.0 : INFINITY);
+        out.push_back(well);
+      }
+      return out;
+    };
+    tc.wells_labelled = wells(reference.torsion_histograms()[t], false);
+    tc.wells_label_free = wells(reference.pooled_torsion_histograms()[t], true);
+    c.torsion_jsd.emplace_back(tc.label, tc.jsd_labelled);
+    c.torsion_jsd_max = std::max(c.torsion_jsd_max, tc.jsd_labelled);
+    c.torsion_jsd_label_free_max = std::max(c.torsion_jsd_label_free_max, tc.jsd_label_free);
+    c.torsion_w1_labelled_max = std::max(c.torsion_w1_labelled_max, tc.w1_labelled);
+    c.torsion_w1_label_free_max = std::max(c.torsion_w1_label_free_max, tc.w1_label_free);
+    for (const auto& w : tc.wells_label_free) c.well_z_label_free_max = std::max(c.well_z_label_free_max, std::fabs(w.z));
+    c.torsions.push_back(std::move(tc));
   }
 
   c.n_energy_reference = reference.energies().size();

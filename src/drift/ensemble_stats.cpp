@@ -22,6 +22,10 @@ EnsembleStats::EnsembleStats(const Topology& topo, const MetricSettings& setting
     }
   by_type_.assign(pair_types_.size(), all_pairs_);
   torsion_hists_.assign(torsions_.size(), Histogram(-180.0, 180.0, settings.torsion_bins));
+  pooled_hists_ = torsion_hists_;
+  fine_hists_.assign(torsions_.size(), Histogram(-180.0, 180.0, settings.torsion_w1_bins));
+  fine_pooled_hists_ = fine_hists_;
+  angles_.resize(torsions_.size());
 }
 
 void EnsembleStats::add(const Conformation& c) {
@@ -39,9 +43,17 @@ void EnsembleStats::add(const Conformation& c) {
   min_nonbonded_.push_back(closest);
   for (const auto& b : topo_.bonds) bond_lengths_.push_back(static_cast<float>(distance(c.x, b[0], b[1])));
   for (size_t t = 0; t < torsions_.size(); ++t) {
-    const auto& tor = torsions_[t];
-    torsion_hists_[t].add(dihedral_degrees(c.x, tor.a, tor.b, tor.c, tor.d));
+    const auto angles = pooled_dihedrals(c.x, torsions_[t]);
+    torsion_hists_[t].add(angles[0]);
+    fine_hists_[t].add(angles[0]);
+    const double w = 1.0 / static_cast<double>(angles.size());
+    for (double a : angles) {
+      pooled_hists_[t].add(a, w);
+      fine_pooled_hists_[t].add(a, w);
+      angles_[t].push_back(static_cast<float>(a));
+    }
   }
+  molecules_.push_back(c.molecule);
   if (c.has_energy()) energies_.push_back(c.energy);
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // One pass over an ensemble of conformations collects everything the comparison metrics
 // need: pair-distance histograms (all pairs and per element-pair type), bond lengths,
-// torsion histograms, the closest non-bonded contact and energies.
+// torsion histograms (labelled and pooled over equivalent atoms), the torsion angles themselves
+// (for well populations), the closest non-bonded contact and energies.
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ struct MetricSettings {
   double r_max = 6.0;            // h(r) range [0, r_max) in Angstrom, plus an overflow bin
   double dr = 0.02;              // h(r) bin width
   int torsion_bins = 36;         // 10 degree bins over [-180, 180)
+  int torsion_w1_bins = 720;     // 0.5 degree bins for the circular Wasserstein-1 distance
   std::vector<double> validity_tolerances{0.1, 0.2};  // Angstrom, bond vs reference mean
   double clash_distance = 0.75;  // Angstrom, closest allowed non-bonded pair
   double bond_plot_halfwidth = 0.35;  // bond histogram range: reference mean +- this
@@ -33,7 +35,14 @@ class EnsembleStats {
   const std::vector<std::string>& pair_types() const { return pair_types_; }
   const std::vector<Histogram>& pair_type_histograms() const { return by_type_; }
   const std::vector<Torsion>& torsions() const { return torsions_; }
-  const std::vector<Histogram>& torsion_histograms() const { return torsion_hists_; }
+  const std::vector<Histogram>& torsion_histograms() const { return torsion_hists_; }  // labelled
+  // Label-free: every pooled dihedral of a conformation with weight 1/pooled.size().
+  const std::vector<Histogram>& pooled_torsion_histograms() const { return pooled_hists_; }
+  const std::vector<Histogram>& fine_torsion_histograms() const { return fine_hists_; }         // labelled
+  const std::vector<Histogram>& fine_pooled_torsion_histograms() const { return fine_pooled_hists_; }
+  // Torsion t's pooled angles (degrees), count x torsions()[t].pooled.size(); the labelled angle first.
+  const std::vector<float>& torsion_angles(size_t t) const { return angles_[t]; }
+  const std::vector<long>& molecules() const { return molecules_; }  // molecule ID of each conformation
   std::vector<double> bond_means() const;
   const std::vector<float>& bond_lengths() const { return bond_lengths_; }  // count x n_bonds
   const std::vector<float>& min_nonbonded() const { return min_nonbonded_; }
@@ -52,7 +61,9 @@ class EnsembleStats {
   std::vector<char> pair_bonded_;  // per (i<j) pair: 1 when bonded (excluded from clash checks)
   std::vector<Histogram> by_type_;
   std::vector<Torsion> torsions_;
-  std::vector<Histogram> torsion_hists_;
+  std::vector<Histogram> torsion_hists_, pooled_hists_, fine_hists_, fine_pooled_hists_;
+  std::vector<std::vector<float>> angles_;
+  std::vector<long> molecules_;
   std::vector<float> bond_lengths_;
   std::vector<float> min_nonbonded_;
   std::vector<double> energies_;

@@ -35,3 +35,11 @@ double jensen_shannon(const Histogram& p, const Histogram& q);
 double wasserstein1(std::vector<double> a, std::vector<double> b);
 
 }  // namespace drift
+
+namespace drift {
+// Wasserstein-1 distance on the circle of circumference hi - lo between two histograms of the same
+// binning (under/overflow ignored: the bins must cover the whole circle), with each bin's mass at its
+// centre: width * sum_k |D_k - median(D)|, D the difference of the cumulative distributions.
+// In the histogram's unit (degrees for torsions).
+double circular_wasserstein1(const Histogram& p, const Histogram& q);
+}  // namespace drift

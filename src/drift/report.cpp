@@ -50,6 +50,7 @@ std::string comparisons_to_json(const NamedEnsemble& reference, const std::vecto
   j["settings"] = {{"hr_range_angstrom", {0.0, settings.r_max}},
                    {"hr_bin_angstrom", settings.dr},
                    {"torsion_bins", settings.torsion_bins},
+                   {"torsion_w1_bins", settings.torsion_w1_bins},
                    {"validity_tolerances_angstrom", settings.validity_tolerances},
                    {"clash_distance_angstrom", settings.clash_distance},
                    {"jsd_log_base", "e"}};
@@ -63,8 +64,31 @@ std::string comparisons_to_json(const NamedEnsemble& reference, const std::vecto
     for (const auto& [k, v] : c.pair_type_tvd) r["pair_type_tvd"][k] = number_or_null(v);
     r["bond_mae_angstrom"] = number_or_null(c.bond_mae);
     for (const auto& [tol, v] : c.validity) r["validity"][tol_label(tol)] = number_or_null(v);
-    for (const auto& [k, v] : c.torsion_jsd) r["torsion_jsd"][k] = number_or_null(v);
+    for (const auto& [k, v] : c.torsion_jsd) r["torsion_jsd"][k] = number_or_null(v);  // labelled
     r["torsion_jsd_max"] = number_or_null(c.torsion_jsd_max);
+    r["torsion_jsd_label_free_max"] = number_or_null(c.torsion_jsd_label_free_max);
+    r["torsion_w1_degrees_label_free_max"] = number_or_null(c.torsion_w1_label_free_max);
+    r["torsion_w1_degrees_labelled_max"] = number_or_null(c.torsion_w1_labelled_max);
+    r["well_z_label_free_max"] = number_or_null(c.well_z_label_free_max);
+    r["torsions"] = nlohmann::json::array();
+    for (const auto& t : c.torsions) {
+      auto wells = [](const std::vector<TorsionComparison::Well>& ws) {
+        auto a = nlohmann::json::array();
+        for (const auto& w : ws)
+          a.push_back({{"name", w.name}, {"lower_degrees", w.lower}, {"upper_degrees", w.upper}, {"peak_degrees", w.peak},
+                       {"reference", number_or_null(w.reference.value)},
+                       {"reference_standard_error", number_or_null(w.reference.standard_error)},
+                       {"sample", number_or_null(w.sample.value)},
+                       {"sample_standard_error", number_or_null(w.sample.standard_error)}, {"z", number_or_null(w.z)}});
+        return a;
+      };
+      r["torsions"].push_back(
+          {{"labelled", {{"atoms", t.label}, {"jsd", number_or_null(t.jsd_labelled)},
+                         {"w1_degrees", number_or_null(t.w1_labelled)}, {"wells", wells(t.wells_labelled)}}},
+           {"label_free", {{"atoms", t.pooled_label}, {"pooled_dihedrals", t.pooled}, {"rotor_symmetry", t.symmetry},
+                           {"jsd", number_or_null(t.jsd_label_free)}, {"w1_degrees", number_or_null(t.w1_label_free)},
+                           {"wells", wells(t.wells_label_free)}}}});
+    }
     r["energy"] = {{"samples_with_energy", c.n_energy_sample},
                    {"mean", number_or_null(c.energy_mean_sample)},
                    {"std", number_or_null(c.energy_std_sample)},
@@ -88,14 +112,17 @@ std::string comparisons_to_markdown(const NamedEnsemble& reference, const std::v
   }
   md << ")\n\n| ensemble | samples |";
   for (double tol : settings.validity_tolerances) md << " valid@" << tol_label(tol) << " A |";
-  md << " bond MAE (A) | h(r) TVD | per-type TVD | torsion JSD (max) | <E> | E W1 |\n|---|---|";
+  md << " bond MAE (A) | h(r) TVD | per-type TVD | torsion JSD label-free (max) | torsion JSD labelled (max) | torsion W1 "
+        "label-free (max, deg) | <E> | E W1 |\n|---|---|";
   for (size_t k = 0; k < settings.validity_tolerances.size(); ++k) md << "---|";
-  md << "---|---|---|---|---|---|\n";
+  md << "---|---|---|---|---|---|---|---|\n";
   for (const auto& c : rows) {
     md << "| " << c.label << " | " << c.n_sample << " |";
     for (const auto& v : c.validity) md << " " << fmt(v.second, 3) << " |";
     md << " " << fmt(c.bond_mae, 4) << " | " << fmt(c.hr_tvd, 3) << " | " << fmt(c.pair_type_tvd_mean, 3) << " | "
-       << fmt(c.torsion_jsd_max, 4) << " | " << fmt(c.energy_mean_sample, 2) << " | " << fmt(c.energy_w1, 2) << " |\n";
+       << fmt(c.torsion_jsd_label_free_max, 4) << " | " << fmt(c.torsion_jsd_max, 4) << " | "
+       << fmt(c.torsion_w1_label_free_max, 2) << " | " << fmt(c.energy_mean_sample, 2) << " | " << fmt(c.energy_w1, 2)
+       << " |\n";
   }
   if (!rows.empty()) {
     md << "\nPer pair type TVD:\n\n| ensemble |";
@@ -108,15 +135,42 @@ std::string comparisons_to_markdown(const NamedEnsemble& reference, const std::v
       for (const auto& [k, v] : c.pair_type_tvd) md << " " << fmt(v, 3) << " |";
       md << "\n";
     }
-    md << "\nTorsion JSD (nats):\n\n| ensemble |";
-    for (const auto& [k, v] : rows[0].torsion_jsd) md << " " << k << " |";
-    md << "\n|---|";
-    for (size_t k = 0; k < rows[0].torsion_jsd.size(); ++k) md << "---|";
-    md << "\n";
-    for (const auto& c : rows) {
-      md << "| " << c.label << " |";
-      for (const auto& [k, v] : c.torsion_jsd) md << " " << fmt(v, 4) << " |";
+    if (!rows[0].torsions.empty()) {
+      md << "\nTorsions: label-free (pooled over equivalent end atoms) and labelled; JSD in nats, circular W1 in "
+            "degrees:\n\n| ensemble |";
+      for (const auto& t : rows[0].torsions)
+        md << " " << t.pooled_label << " JSD | W1 | labelled " << t.label << " JSD | W1 |";
+      md << "\n|---|";
+      for (size_t k = 0; k < rows[0].torsions.size(); ++k) md << "---|---|---|---|";
       md << "\n";
+      for (const auto& c : rows) {
+        md << "| " << c.label << " |";
+        for (const auto& t : c.torsions)
+          md << " " << fmt(t.jsd_label_free, 4) << " | " << fmt(t.w1_label_free, 2) << " | " << fmt(t.jsd_labelled, 4)
+             << " | " << fmt(t.w1_labelled, 2) << " |";
+        md << "\n";
+      }
+      // Well populations: the reference's wells of each torsion; value +- standard error, and z.
+      for (size_t t = 0; t < rows[0].torsions.size(); ++t)
+        for (const bool pooled : {true, false}) {
+          const auto& tr = rows[0].torsions[t];
+          const auto& ref_wells = pooled ? tr.wells_label_free : tr.wells_labelled;
+          if (ref_wells.size() < 2) continue;
+          md << "\nWell populations of " << (pooled ? "label-free " + tr.pooled_label : "labelled " + tr.label)
+             << " (value +- standard error; z = difference / combined standard error):\n\n| ensemble |";
+          for (const auto& w : ref_wells) md << " " << w.name << " | z |";
+          md << "\n|---|";
+          for (size_t k = 0; k < ref_wells.size(); ++k) md << "---|---|";
+          md << "\n| " << reference.label << " (reference) |";
+          for (const auto& w : ref_wells) md << " " << fmt(w.reference.value, 4) << " +- " << fmt(w.reference.standard_error, 4) << " | |";
+          md << "\n";
+          for (const auto& c : rows) {
+            md << "| " << c.label << " |";
+            for (const auto& w : pooled ? c.torsions[t].wells_label_free : c.torsions[t].wells_labelled)
+              md << " " << fmt(w.sample.value, 4) << " +- " << fmt(w.sample.standard_error, 4) << " | " << fmt(w.z, 1) << " |";
+            md << "\n";
+          }
+        }
     }
   }
   bool stein = reference.stein.count > 0;
@@ -138,7 +192,12 @@ std::string comparisons_to_markdown(const NamedEnsemble& reference, const std::v
         "bonds of |<r_b> - <r_b>_ref|; valid@t = every bond within t of its reference mean length and no non-bonded pair "
         "closer than "
      << settings.clash_distance << " A; torsion JSD = Jensen-Shannon divergence (nats) of " << settings.torsion_bins
-     << "-bin histograms of each rotatable torsion; E W1 = Wasserstein-1 distance of molecule potential energies "
+     << "-bin histograms of each rotatable torsion, labelled (the named atoms) and label-free (every dihedral over "
+        "equivalent end atoms pooled, e.g. all three methyl H: a generator that permutes identical atoms scores as one "
+        "that does not); torsion W1 = Wasserstein-1 distance on the circle (degrees, "
+     << 360.0 / settings.torsion_w1_bins
+     << "-degree bins); wells = arcs between the minima of the reference's density, populations with standard errors "
+        "over independent molecules; E W1 = Wasserstein-1 distance of molecule potential energies "
         "(kcal/mol in LAMMPS real units).\n";
   return md.str();
 }
@@ -213,11 +272,29 @@ std::vector<std::string> write_plots(const std::string& dir, const NamedEnsemble
                centres(reference.stats->pair_type_histograms()[t]), ys);
   }
   for (size_t t = 0; t < reference.stats->torsions().size(); ++t) {
-    std::vector<std::vector<double>> ys;
-    for (const auto& e : all) ys.push_back(e.stats->torsion_histograms()[t].density());
-    const std::string label = reference.stats->torsions()[t].label;
-    plot_block("torsion_" + sanitize(label), "torsion " + label, "angle (degrees)", "density (1/degree)",
-               centres(reference.stats->torsion_histograms()[t]), ys);
+    // Label-free (pooled) on the left, labelled on the right: one PNG per torsion.
+    const auto& tor = reference.stats->torsions()[t];
+    std::vector<std::vector<double>> pooled, labelled;
+    for (const auto& e : all) {
+      pooled.push_back(e.stats->pooled_torsion_histograms()[t].density());
+      labelled.push_back(e.stats->torsion_histograms()[t].density());
+    }
+    const std::string name = "torsion_" + sanitize(tor.label);
+    const auto x = centres(reference.stats->torsion_histograms()[t]);
+    write_columns(dir + "/" + name + "_label_free.dat", x, pooled);
+    write_columns(dir + "/" + name + ".dat", x, labelled);
+    gp << "set terminal png size 1600,650 font ',11'\nset output " << quote(dir + "/" + name + ".png") << "\n"
+       << "set multiplot layout 1,2\nset xlabel 'angle (degrees)'\nset ylabel 'density (1/degree)'\nset xrange [-180:180]\n";
+    for (const bool is_pooled : {true, false}) {
+      const std::string file = dir + "/" + name + (is_pooled ? "_label_free.dat" : ".dat");
+      gp << "set title " << quote(is_pooled ? "label-free: " + tor.pooled_label + " (pooled over equivalent atoms)" : "labelled: " + tor.label)
+         << "\nplot ";
+      for (size_t k = 0; k < all.size(); ++k)
+        gp << (k ? ", " : "") << quote(file) << " using 1:" << k + 2 << " title " << quote(all[k].label) << " lw " << (k == 0 ? 3 : 2);
+      gp << "\n";
+    }
+    gp << "unset multiplot\nset autoscale x\nset terminal png size 1000,700 font ',11'\n";
+    pngs.push_back(dir + "/" + name + ".png");
   }
   {
     // Bond-length deviation from the reference mean, all bonds pooled.

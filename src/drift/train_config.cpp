@@ -113,6 +113,8 @@ TrainConfig read_train_config(const std::string& path) {
       const std::string key = "feature_groups." + name;
       FeatureGroupConfig g;
       g.pairs = name;
+      if (name == "torsions") g.torsions = "label-free";
+      bool pairs_given = false;
       if (kv.second.IsMap()) {
         for (const auto& item : kv.second) {
           const auto sub = item.first.as<std::string>();
@@ -120,16 +122,32 @@ TrainConfig read_train_config(const std::string& path) {
           else if (sub == "pairs") {
             g.pairs = r.get<std::string>(item.second, key + ".pairs", "all, bonds or angles");
             if (!known_pairs(g.pairs)) r.fail(item.second, key + ".pairs", "expected all, bonds or angles, got '" + g.pairs + "'");
+            pairs_given = true;
+          } else if (sub == "torsions") {
+            g.torsions = r.get<std::string>(item.second, key + ".torsions", "label-free or labelled");
+            if (g.torsions != "label-free" && g.torsions != "labelled")
+              r.fail(item.second, key + ".torsions", "expected label-free or labelled, got '" + g.torsions + "'");
+          } else if (sub == "harmonics") {
+            g.harmonics = r.get<int>(item.second, key + ".harmonics", "an integer from 1 to 12");
+            if (g.harmonics < 1 || g.harmonics > 12) r.fail(item.second, key + ".harmonics", "must be from 1 to 12");
           } else if (sub == "kernel_temperatures")
             g.kernel_temperatures = r.get<std::vector<double>>(item.second, key + ".kernel_temperatures", "a list of numbers");
           else if (sub == "standardise") g.standardise = r.get<bool>(item.second, key + ".standardise", "true or false");
-          else r.fail(item.first, key + "." + sub, "unknown key (known: pairs, weight, kernel_temperatures, standardise)");
+          else
+            r.fail(item.first, key + "." + sub,
+                   "unknown key (known: pairs, torsions, harmonics, weight, kernel_temperatures, standardise)");
         }
       } else {
         g.weight = r.get<double>(kv.second, key, "a weight >= 0 or a mapping {pairs, weight, kernel_temperatures, standardise}");
       }
-      if (!known_pairs(g.pairs))
-        r.fail(kv.first, key, "a group named other than all, bonds or angles needs 'pairs: all|bonds|angles'");
+      if (!g.torsions.empty() && pairs_given)
+        r.fail(kv.first, key, "a group has either 'pairs' (distances) or 'torsions', not both");
+      if (g.torsions.empty() && kv.second.IsMap() && kv.second["harmonics"])
+        r.fail(kv.second["harmonics"], key + ".harmonics", "applies to torsion groups only (add 'torsions: label-free')");
+      if (g.torsions.empty() && !known_pairs(g.pairs))
+        r.fail(kv.first, key,
+               "a group named other than all, bonds, angles or torsions needs 'pairs: all|bonds|angles' or "
+               "'torsions: label-free|labelled'");
       if (!(g.weight >= 0)) r.fail(kv.second, key, "the weight must be >= 0");
       for (double t : g.kernel_temperatures)
         if (!(t > 0)) r.fail(kv.second, key + ".kernel_temperatures", "every temperature must be positive");

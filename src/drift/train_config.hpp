@@ -13,6 +13,11 @@ namespace drift {
 // temperatures and per-feature standardisation.
 struct FeatureGroupConfig {
   std::string pairs = "all";  // all | bonds (1-2) | angles (1-3); defaults to the group's name
+  // Torsion group instead of distances: "label-free" (cos, sin of n*phi averaged over the equivalent end
+  // atoms of every rotatable torsion, n = multiples of its symmetry number) or "labelled" (the named
+  // atoms only). Empty: a distance group. A group named "torsions" defaults to label-free.
+  std::string torsions;
+  int harmonics = 1;  // torsion groups: n = s, 2s, ..., harmonics * s
   double weight = 1.0;
   std::vector<double> kernel_temperatures;  // empty: the configuration's kernel_temperatures
   bool standardise = false;                 // every feature divided by its std over the training data

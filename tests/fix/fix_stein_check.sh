@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fix's in-run Stein checks are drift-compare's: examples/ethanol/in.sample on 2 ranks (1000
+# The fix's in-run Stein checks are drift-compare's: examples/in.sample on 2 ranks (1000
 # replicas, one batch, 'ksd 1000') reports KSD^2 +- SE and T_conf/T of the batch from LAMMPS' forces
 # and the manifest's metric; drift-compare --ksd-temperature on the fix's output file (forces
 # relabelled by its own LAMMPS, metric rebuilt from the force field) must give the same numbers.
@@ -10,7 +10,7 @@ LMP="$1" COMPARE="$2" SRC="$3" WORK="$4"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK"
 EX="$SRC/examples/ethanol"
-mpirun -np 2 "$LMP" -in "$EX/in.sample" -var dir "$EX" -var nx 10 -var batches 1 -var ksd 1000 -var out fix \
+mpirun -np 2 "$LMP" -in "$EX/../in.sample" -var dir "$EX" -var nx 10 -var batches 1 -var ksd 1000 -var out fix \
   -log fix.log -screen none
 # thermo: step pe f[1] f[2] f[3] f[4] f[5] f[7] f[8] f[9]
 read -r fix_tconf fix_ksd fix_se < <(awk '$1 == "Step" { on = 1; next } on && $1 == 1 { print $8, $9, $10; exit }' fix.log) || true

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fix's samples are the trainer's samples: examples/ethanol/in.sample run by lmp_drift on
+# The fix's samples are the trainer's samples: examples/in.sample run by lmp_drift on
 # 2 ranks (2000 replicas' samples with LAMMPS energies) and drift-sample (the trainer's own
 # evaluation path, its own noise) draw from the same shipped model; drift-compare must find the
 # two ensembles equal within sampling noise (structure and energies; limits ~3 standard errors).
@@ -9,7 +9,7 @@ LMP="$1" SAMPLE="$2" COMPARE="$3" SRC="$4" WORK="$5"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK"
 EX="$SRC/examples/ethanol"
-mpirun -np 2 "$LMP" -in "$EX/in.sample" -var dir "$EX" -var batches 2 -var out fix -log fix.log -screen none
+mpirun -np 2 "$LMP" -in "$EX/../in.sample" -var dir "$EX" -var batches 2 -var out fix -log fix.log -screen none
 "$SAMPLE" "$SRC/potentials/ethanol-fi-dist.pt" -d "$EX/ethanol.data" -n 2000 --seed 5 --threads 1 \
   --forcefield "$EX/forcefield.lmp" -o trainer.xyz
 "$COMPARE" -d "$EX/ethanol.data" trainer.xyz fix.xyz --reference-label "drift-sample" -l "fix drift/boltzmann" -o report \

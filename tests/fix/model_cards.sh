@@ -23,7 +23,7 @@ for card in "$SRC"/potentials/ethanol-*.yaml; do
   for v in seed nx batches want_valid want_tvd; do
     [ -n "${!v}" ] || { echo "FAIL: $card: check.${v#want_} missing"; exit 1; }
   done
-  mpirun -np 2 "$LMP" -in "$EX/in.sample" -var dir "$EX" -var model "$model" -var nx "$nx" -var batches "$batches" \
+  mpirun -np 2 "$LMP" -in "$EX/../in.sample" -var dir "$EX" -var model "$model" -var nx "$nx" -var batches "$batches" \
     -var seed "$seed" -var out "$name" -log "$name.log" -screen none
   "$COMPARE" -q --no-plots -d "$EX/ethanol.data" "$SRC/potentials/ethanol-reference-500K.xyz" "$name.xyz" -l "$name" \
     -o "$name-report" > "$name.table"

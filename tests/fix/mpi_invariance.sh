@@ -9,7 +9,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK"
 run() {  # run <ranks> <out> [extra lmp args]
   local np="$1" out="$2"; shift 2
-  mpirun -np "$np" "$LMP" -in "$SRC/examples/ethanol/in.sample" -var dir "$SRC/examples/ethanol" \
+  mpirun -np "$np" "$LMP" -in "$SRC/examples/in.sample" -var dir "$SRC/examples/ethanol" \
     -var nx 12 -var ny 12 -var nz 8 -var batches 3 -var out "$out" -log "$out.log" -screen none "$@"
 }
 # Equal up to relative 1e-9 in every number (energies are sums whose order follows the ranks).
@@ -31,7 +31,7 @@ same np1.xyz np2.xyz || { echo "FAIL: 2 ranks differ from 1 rank"; exit 1; }
 same np1.xyz np4.xyz || { echo "FAIL: 4 ranks differ from 1 rank"; exit 1; }
 echo "decomposition invariance: 1, 2 and 4 ranks give the same $frames samples"
 
-mpirun -np 2 "$LMP" -partition 2x1 -in "$SRC/examples/ethanol/in.sample" -var dir "$SRC/examples/ethanol" \
+mpirun -np 2 "$LMP" -partition 2x1 -in "$SRC/examples/in.sample" -var dir "$SRC/examples/ethanol" \
   -var nx 12 -var ny 12 -var nz 8 -var batches 3 -var out part -log part.log -screen none
 [ -s part.xyz.0 ] && [ -s part.xyz.1 ] || { echo "FAIL: partitions did not write part.xyz.0 and part.xyz.1"; exit 1; }
 same np1.xyz part.xyz.0 || { echo "FAIL: partition 0 differs from the single-partition stream"; exit 1; }

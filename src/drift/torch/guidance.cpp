@@ -14,9 +14,13 @@ GuidanceStats guidance_stats(const torch::Tensor& y, const torch::Tensor& beta_f
   const auto yd = y.to(torch::kFloat64), fd = beta_f.to(torch::kFloat64);
   s.mean = yd.mean(0);
   // Stein: E[y . grad log p] = -dof for any fixed origin; no mean subtraction keeps it exact.
-  s.virial = -(yd * fd).sum(1).mean().item<double>();
+  const auto per_frame = -(yd * fd).sum(1);
+  s.virial = per_frame.mean().item<double>();
   if (!(s.virial > 0)) throw std::runtime_error("force guidance: <beta F . (y - ybar)> is not negative; are the forces forces (not gradients) and in the units of the temperature?");
   s.r_hat = dof / s.virial;
+  // Delta method: se(r) = r se(v) / v.
+  const double se_virial = yd.size(0) > 1 ? per_frame.std().item<double>() / std::sqrt(static_cast<double>(yd.size(0))) : 0.0;
+  s.r_hat_standard_error = s.r_hat * se_virial / s.virial;
   const auto g = torch::matmul(fd.t(), fd) / static_cast<double>(fd.size(0));
   auto eig = torch::linalg_eigh(g);
   auto values = std::get<0>(eig), vectors = std::get<1>(eig);

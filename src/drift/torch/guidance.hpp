@@ -18,6 +18,7 @@ namespace drift {
 struct GuidanceStats {
   double virial = 0;       // v = -<beta F . y>
   double r_hat = 1;        // dof / v
+  double r_hat_standard_error = 0;  // from the spread of the per-frame virials (frames taken as independent)
   int dof = 0;
   torch::Tensor fisher_pinv;  // [D, D]
   torch::Tensor mean;         // [D]

@@ -13,6 +13,7 @@
 #include "drift/lammps_labeller.hpp"
 #include "drift/stein.hpp"
 #include "drift/topology.hpp"
+#include "drift/torsions.hpp"
 #include "drift/torch/features.hpp"
 #include "drift/torch/guidance.hpp"
 #include "drift/torch/model_file.hpp"
@@ -128,10 +129,11 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
   if (need_forces) {
     const auto gs = guidance_stats(x.reshape({m, -1}), beta_f.reshape({m, -1}), 3 * n - 3, cfg.eig_cutoff);
     summary.r_hat = gs.r_hat;
+    summary.r_hat_standard_error = gs.r_hat_standard_error;
     summary.virial = gs.virial;
     if (!quiet)
       std::cerr << "drift-train: Stein estimate <-beta F.y> = " << gs.virial << " (Boltzmann at the target: " << 3 * n - 3
-                << "), data temperature ratio r = " << gs.r_hat << "\n";
+                << "), data temperature ratio r = " << gs.r_hat << " +- " << gs.r_hat_standard_error << "\n";
     if (cfg.method == "fi") {
       const auto disp = fi_displacement(gs, beta_f.reshape({m, -1})).reshape({m, n, 3});
       problem.positives = (x + cfg.omega * disp).to(torch::kFloat32);
@@ -165,6 +167,17 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
     problem.groups.push_back({"coord", 1.0, torch::Tensor()});
   } else {
     for (const auto& [name, group] : cfg.feature_groups) {
+      if (!group.torsions.empty()) {
+        FeatureGroup g{name, group.weight, torch::Tensor()};
+        g.torsions = torsion_feature_map(topo, group.torsions == "label-free", group.harmonics);
+        g.standardise = group.standardise;
+        g.temperatures = group.kernel_temperatures;
+        if (!g.torsions.quads.defined())
+          throw std::runtime_error(cfg.source + ": feature_groups." + name + ": the molecule of " + cfg.resolve(cfg.molecule) +
+                                   " has no rotatable torsion (remove the group)");
+        problem.groups.push_back(g);
+        continue;
+      }
       std::vector<std::array<int64_t, 2>> pairs;
       if (group.pairs == "all") pairs = all_pairs(n);
       else if (group.pairs == "bonds")
@@ -222,14 +235,19 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
     y << YAML::Key << "gamma" << YAML::Value << summary.gamma << YAML::Key << "clip" << YAML::Value << cfg.fk_clip;
     y << YAML::Key << "energy_source" << YAML::Value << summary.fk_energy_source;
   }
-  if (need_forces) y << YAML::Key << "r_hat" << YAML::Value << summary.r_hat;
+  if (need_forces)
+    y << YAML::Key << "r_hat" << YAML::Value << summary.r_hat << YAML::Key << "r_hat_standard_error" << YAML::Value
+      << summary.r_hat_standard_error;
   y << YAML::Key << "kernel" << YAML::Value << cfg.kernel << YAML::Key << "kernel_temperatures" << YAML::Value << YAML::Flow
     << problem.field.temperatures;
   if (cfg.space == "dist") {
     y << YAML::Key << "feature_groups" << YAML::Value << YAML::BeginMap;
     for (const auto& g : problem.groups) {
-      y << YAML::Key << g.name << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "pairs" << YAML::Value
-        << cfg.feature_groups.at(g.name).pairs << YAML::Key << "weight" << YAML::Value << g.weight;
+      const auto& gc = cfg.feature_groups.at(g.name);
+      y << YAML::Key << g.name << YAML::Value << YAML::Flow << YAML::BeginMap;
+      if (gc.torsions.empty()) y << YAML::Key << "pairs" << YAML::Value << gc.pairs;
+      else y << YAML::Key << "torsions" << YAML::Value << gc.torsions << YAML::Key << "harmonics" << YAML::Value << gc.harmonics;
+      y << YAML::Key << "weight" << YAML::Value << g.weight;
       if (!g.temperatures.empty()) y << YAML::Key << "kernel_temperatures" << YAML::Value << YAML::Flow << g.temperatures;
       if (g.standardise) y << YAML::Key << "standardise" << YAML::Value << true;
       y << YAML::EndMap;

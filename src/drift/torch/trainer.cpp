@@ -14,6 +14,7 @@ namespace drift {
 namespace {
 
 torch::Tensor raw_features(const torch::Tensor& x, const FeatureGroup& g) {
+  if (g.torsions.quads.defined()) return torsion_features(x, g.torsions);
   if (!g.pairs.defined()) return x.reshape({x.size(0), -1});
   const auto a = x.index_select(1, g.pairs.select(1, 0));
   const auto b = x.index_select(1, g.pairs.select(1, 1));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "drift/torch/drift_field.hpp"
+#include "drift/torch/features.hpp"
 #include "drift/torch/generator.hpp"
 #include "drift/train_settings.hpp"
 
@@ -18,9 +19,10 @@ namespace drift {
 struct FeatureGroup {
   std::string name;
   double weight = 1.0;
-  torch::Tensor pairs;  // [K, 2] atom pairs (distance features); undefined: flattened output
+  torch::Tensor pairs;  // [K, 2] atom pairs (distance features); undefined: flattened output (or torsions)
   bool standardise = false;  // divide every feature by its standard deviation over the training data
   std::vector<double> temperatures;  // kernel temperatures of this group; empty: the problem's
+  TorsionFeatures torsions;          // a torsion group when torsions.quads is defined
 };
 
 struct TrainingProblem {

@@ -1,0 +1,36 @@
+#pragma once
+// Wells of a torsion distribution and their populations with standard errors.
+//
+// Wells come from the reference's density: the arcs between the minima of the circularly smoothed
+// histogram, keeping a minimum only where both neighbouring peaks stand at least `min_contrast` times
+// above it (weaker minima are merged away, lowest contrast first). Populations are fractions of the
+// pooled angles in each well; their standard errors treat conformations of one molecule (one MD
+// replica) as one cluster, since MD frames of a molecule are correlated, and independent
+// conformations (generated samples, one molecule per file frame) as clusters of one.
+#include <string>
+#include <vector>
+
+#include "drift/histogram.hpp"
+
+namespace drift {
+
+struct TorsionWells {
+  std::vector<double> lower;  // degrees: well k spans [lower[k], lower[k+1]) cyclically; one well: {-180}
+  std::vector<double> peak;   // degrees: the densest bin's centre in each well
+  int well_of(double degrees) const;
+  size_t size() const { return lower.size(); }
+  std::string name(size_t k) const;  // e.g. "well at 60 deg [0, 120)"
+};
+
+TorsionWells find_wells(const Histogram& density_over_circle, double min_contrast = 1.5);
+
+struct Population {
+  double value = 0, standard_error = 0;
+};
+
+// angles: per conformation, `per` angles (degrees); cluster: per conformation, the id of its cluster.
+// Each conformation counts once; its angles share its weight.
+std::vector<Population> well_populations(const std::vector<float>& angles, int per, const std::vector<long>& cluster,
+                                         const TorsionWells& wells);
+
+}  // namespace drift
