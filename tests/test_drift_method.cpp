@@ -109,6 +109,53 @@ TEST(ForceGuidance, TransportMapsTemperedGaussianOntoBoltzmann) {
   EXPECT_NEAR(wvar[1].item<double>() / 0.01, 1.0, 0.05);
 }
 
+// A stiff stretch whose direction turns with a soft angle: E/kT = kappa/2 (|x| - 1)^2 in 2-D, the
+// angle uniform (a rotor of many rotamers), data at r = 1.6. The per-frame Hessian moves each
+// radius by exactly sqrt(r); the pooled Fisher matrix averages the radial directions over angles and
+// moves the stretch by 2 sqrt(r) - 1 (variance x2.34 instead of x1.6). Mutations: the pooled
+// preconditioner inside fi_displacement_per_frame fails the first check (2.34); sqrt(r) - 1 for
+// 1 - sqrt(r) shrinks the radius instead (0.54).
+TEST(ForceGuidance, PerFrameHessianTransportIsExactWhereThePooledOneIsNot) {
+  const double kappa = 400.0, r = 1.6;
+  const int m = 20000;
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> g(0, 1);
+  std::uniform_real_distribution<double> u(-M_PI, M_PI);
+  auto y = torch::empty({m, 2}, torch::kFloat64), beta_f = torch::empty({m, 2}, torch::kFloat64);
+  auto hess = torch::empty({m, 2, 2}, torch::kFloat64);
+  std::vector<double> radius(m);
+  for (int k = 0; k < m; ++k) {
+    const double t = u(rng), rho = 1.0 + g(rng) / std::sqrt(r * kappa);
+    const double c = std::cos(t), sn = std::sin(t);
+    y[k][0] = rho * c;
+    y[k][1] = rho * sn;
+    beta_f[k][0] = -kappa * (rho - 1) * c;
+    beta_f[k][1] = -kappa * (rho - 1) * sn;
+    // Hessian of kappa/2 (rho - 1)^2: kappa n n^T + kappa (rho - 1)/rho (I - n n^T).
+    const double tangential = kappa * (rho - 1) / rho;
+    hess[k][0][0] = kappa * c * c + tangential * sn * sn;
+    hess[k][1][1] = kappa * sn * sn + tangential * c * c;
+    hess[k][0][1] = hess[k][1][0] = (kappa - tangential) * c * sn;
+    radius[k] = rho;
+  }
+  auto radial_variance_ratio = [&](const torch::Tensor& moved) {
+    const auto rho = moved.norm(2, 1);
+    double before = 0, after = 0;
+    for (int k = 0; k < m; ++k) {
+      before += (radius[k] - 1) * (radius[k] - 1);
+      after += (rho[k].item<double>() - 1) * (rho[k].item<double>() - 1);
+    }
+    return after / before;
+  };
+  const auto per_frame = y + fi_displacement_per_frame(r, beta_f, hess);
+  EXPECT_NEAR(radial_variance_ratio(per_frame), r, 0.02 * r);
+  GuidanceStats s = guidance_stats(y, beta_f, 2, 1e-2);
+  s.r_hat = r;  // the exact ratio, so only the preconditioner differs
+  const double pooled = radial_variance_ratio(y + fi_displacement(s, beta_f));
+  EXPECT_NEAR(pooled, (2 * std::sqrt(r) - 1) * (2 * std::sqrt(r) - 1), 0.1);
+  EXPECT_GT(pooled, 2.0);
+}
+
 namespace {
 
 // Double well E/kT = h (x^2 - 1)^2 + y^2 / 2 at the target temperature (beta = 1).

@@ -54,6 +54,21 @@ TEST(TrainConfig, ValidatesEveryKey) {
                                                {"f.yaml", "relabel", "forcefield"});
   drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("g.yaml", "data: [1\n")); },
                                                {"g.yaml", "not valid YAML"});
+  EXPECT_EQ(ok.training.ema, 0.999);
+  EXPECT_EQ(ok.fi_preconditioner, "fisher");
+  EXPECT_EQ(ok.data_temperature, 0.0);
+  EXPECT_EQ(read_train_config(dir.write("dt.yaml", base + "data_temperature: 300\n")).data_temperature, 300.0);
+  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("t0.yaml", base + "data_temperature: -3\n")); },
+                                               {"t0.yaml:5", "data_temperature", "positive"});
+  EXPECT_EQ(read_train_config(dir.write("p.yaml", base + "forcefield: f.lmp\nfi_preconditioner: hessian\n")).fi_preconditioner,
+            "hessian");
+  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("q.yaml", base + "fi_preconditioner: hessian\n")); },
+                                               {"q.yaml:5", "fi_preconditioner", "needs 'forcefield:'"});
+  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("s.yaml", base + "fi_preconditioner: newton\n")); },
+                                               {"s.yaml:5", "fi_preconditioner", "fisher or hessian", "newton"});
+  EXPECT_EQ(read_train_config(dir.write("ema.yaml", base + "training: {ema: 0}\n")).training.ema, 0.0);
+  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("h.yaml", base + "training: {ema: 1}\n")); },
+                                               {"h.yaml:5", "training.ema", "[0, 1)"});
 }
 
 TEST(TrainConfig, FeatureGroupsTakeAWeightOrAMapping) {
@@ -81,13 +96,22 @@ TEST(TrainConfig, FeatureGroupsTakeAWeightOrAMapping) {
   EXPECT_TRUE(ok.feature_groups.at("stiff").torsions.empty());
   drift_test::expect_error<std::runtime_error>(
       [&] { read_train_config(dir.write("a.yaml", base + "feature_groups: {rotors: 1}\n")); },
-      {"a.yaml:5", "feature_groups.rotors", "needs 'pairs: all|bonds|angles' or 'torsions: label-free|labelled'"});
+      {"a.yaml:5", "feature_groups.rotors", "needs 'pairs: all|bonds|angles', 'torsions: label-free|labelled' or 'energy: true'"});
   drift_test::expect_error<std::runtime_error>(
       [&] { read_train_config(dir.write("i.yaml", base + "feature_groups: {x: {torsions: pooled}}\n")); },
       {"i.yaml:5", "feature_groups.x.torsions", "label-free or labelled", "pooled"});
   drift_test::expect_error<std::runtime_error>(
       [&] { read_train_config(dir.write("j.yaml", base + "feature_groups: {x: {torsions: labelled, pairs: all}}\n")); },
       {"j.yaml:5", "feature_groups.x", "not both"});
+  const auto energy = read_train_config(dir.write("en.yaml", base + "forcefield: ff.lmp\nfeature_groups: {all: 1, energy: 0.5}\n"));
+  EXPECT_TRUE(energy.feature_groups.at("energy").energy);
+  EXPECT_FALSE(energy.feature_groups.at("all").energy);
+  drift_test::expect_error<std::runtime_error>(
+      [&] { read_train_config(dir.write("m.yaml", base + "feature_groups: {energy: 1}\n")); },
+      {"m.yaml:5", "feature_groups.energy", "needs 'forcefield:'"});
+  drift_test::expect_error<std::runtime_error>(
+      [&] { read_train_config(dir.write("n.yaml", base + "forcefield: f\nfeature_groups: {e: {energy: true, pairs: all}}\n")); },
+      {"n.yaml:6", "feature_groups.e", "not both"});
   drift_test::expect_error<std::runtime_error>(
       [&] { read_train_config(dir.write("k.yaml", base + "feature_groups: {all: {harmonics: 2}}\n")); },
       {"k.yaml:5", "feature_groups.all.harmonics", "torsion groups only"});
@@ -220,6 +244,59 @@ TEST(Trainer, ResumedRunEqualsUninterruptedRun) {
   const auto a = uninterrupted.parameters(), b = resumed.parameters();
   ASSERT_EQ(a.size(), b.size());
   for (size_t k = 0; k < a.size(); ++k) EXPECT_TRUE(torch::equal(a[k], b[k])) << "parameter " << k;
+}
+
+// The model holds the moving average of the weights: recomputed here from the weights after every
+// step (each from a deterministic run of that many steps without averaging). Mutations: saving the
+// last weights, or a decay without the (1 + t)/(10 + t) warm-up, miss it by far more than 1e-6.
+TEST(Trainer, ModelIsTheMovingAverageOfTheWeights) {
+  torch::set_num_threads(1);
+  torch::manual_seed(0);
+  TrainingProblem problem;
+  problem.positives = torch::randn({200, 3});
+  problem.groups.push_back({"xyz", 1.0, torch::Tensor()});
+  TrainSettings s;
+  s.batch = 16;
+  s.positives = 32;
+  s.quiet = true;
+  s.checkpoint_every = 0;
+  s.ema = 0;
+  s.lr = 1e-2;
+  s.warmup = 1;
+  const double lr = s.lr;
+  const int steps = 15;
+  std::vector<torch::Tensor> expected;
+  for (int t = 1; t <= steps; ++t) {
+    Generator g(toy_shape(), 3);
+    s.steps = t;
+    train(g, problem, s);
+    const auto w = g.parameters();
+    if (t == 1) {
+      // The average starts at the initial weights: one step of decay 1/10 from them.
+      Generator g0(toy_shape(), 3);
+      s.steps = 1;
+      s.lr = 1e-30;  // the initialised weights, barely moved
+      train(g0, problem, s);
+      s.lr = lr;
+      for (size_t k = 0; k < w.size(); ++k) expected.push_back(g0.parameters()[k].clone());
+    }
+    const double decay = std::min(0.9, (1.0 + (t - 1)) / (10.0 + (t - 1)));
+    for (size_t k = 0; k < w.size(); ++k) expected[k] = decay * expected[k] + (1 - decay) * w[k];
+  }
+  Generator averaged(toy_shape(), 3);
+  s.steps = steps;
+  s.ema = 0.9;
+  train(averaged, problem, s);
+  Generator last(toy_shape(), 3);
+  s.ema = 0;
+  train(last, problem, s);
+  double diff = 0, moved = 0;
+  for (size_t k = 0; k < expected.size(); ++k) {
+    diff = std::max(diff, (averaged.parameters()[k] - expected[k]).abs().max().item<double>());
+    moved = std::max(moved, (averaged.parameters()[k] - last.parameters()[k]).abs().max().item<double>());
+  }
+  EXPECT_LT(diff, 1e-6);
+  EXPECT_GT(moved, 1e-4);  // the average is not the last weights
 }
 
 TEST(Trainer, EthanolSmokeTestWritesALoadableValidGenerator) {

@@ -90,7 +90,10 @@ Comparison compare(const EnsembleStats& reference, const EnsembleStats& sample, 
     c.torsion_jsd_label_free_max = std::max(c.torsion_jsd_label_free_max, tc.jsd_label_free);
     c.torsion_w1_labelled_max = std::max(c.torsion_w1_labelled_max, tc.w1_labelled);
     c.torsion_w1_label_free_max = std::max(c.torsion_w1_label_free_max, tc.w1_label_free);
-    for (const auto& w : tc.wells_label_free) c.well_z_label_free_max = std::max(c.well_z_label_free_max, std::fabs(w.z));
+    // A symmetric rotor's label-free populations are 1/s by symmetry: their z only says how often
+    // its s atoms straddle a boundary, so the summary takes the other rotors.
+    if (tc.symmetry == 1)
+      for (const auto& w : tc.wells_label_free) c.well_z_label_free_max = std::max(c.well_z_label_free_max, std::fabs(w.z));
     c.torsions.push_back(std::move(tc));
   }
 

@@ -39,7 +39,7 @@ struct Comparison {
   double torsion_jsd_max = 0;                               // labelled
   std::vector<TorsionComparison> torsions;
   double torsion_jsd_label_free_max = 0, torsion_w1_label_free_max = 0, torsion_w1_labelled_max = 0;
-  double well_z_label_free_max = 0;  // largest |z| over the label-free wells of every torsion
+  double well_z_label_free_max = 0;  // largest |z| over the label-free wells of every rotor of symmetry 1
   size_t n_energy_reference = 0, n_energy_sample = 0;
   double energy_mean_reference, energy_mean_sample;         // NaN when no energies
   double energy_std_reference, energy_std_sample;

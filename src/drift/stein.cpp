@@ -1,5 +1,7 @@
 #include "drift/stein.hpp"
 
+#include "drift/hessian.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -130,23 +132,9 @@ void whiten(std::vector<std::vector<double>>& x, std::vector<std::vector<double>
 
 SteinMetric stein_metric(const std::vector<double>& structure, double beta,
                          const std::function<void(std::vector<Conformation>&)>& label, double delta) {
-  const size_t d = structure.size();
-  std::vector<Conformation> displaced(2 * d);
-  for (size_t a = 0; a < d; ++a)
-    for (int sign = 0; sign < 2; ++sign) {
-      displaced[2 * a + sign].x = structure;
-      displaced[2 * a + sign].x[a] += sign ? -delta : delta;
-    }
-  label(displaced);
   SteinMetric metric;
   metric.structure = structure;
-  metric.beta_hessian.assign(d * d, 0.0);
-  for (size_t a = 0; a < d; ++a) {
-    if (displaced[2 * a].f.size() != d || displaced[2 * a + 1].f.size() != d)
-      throw std::runtime_error("stein_metric: the labeller returned no forces");
-    for (size_t b = 0; b < d; ++b)  // H_ab = -dF_b/dx_a
-      metric.beta_hessian[a * d + b] = -beta * (displaced[2 * a].f[b] - displaced[2 * a + 1].f[b]) / (2 * delta);
-  }
+  metric.beta_hessian = beta_hessians({structure}, beta, label, delta).front();
   return metric;
 }
 

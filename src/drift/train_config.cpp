@@ -54,13 +54,13 @@ TrainConfig read_train_config(const std::string& path) {
   TrainConfig c;
   c.source = path;
   static const std::set<std::string> known = {
-      "data", "molecule", "forcefield", "relabel", "temperature", "units", "max_frames", "method", "space",
-      "omega", "gamma", "fk_clip", "eig_cutoff", "kernel", "kernel_temperatures", "feature_groups", "generator", "training", "output"};
+      "data", "molecule", "forcefield", "relabel", "temperature", "data_temperature", "units", "max_frames", "method", "space",
+      "omega", "gamma", "fk_clip", "eig_cutoff", "fi_preconditioner", "kernel", "kernel_temperatures", "feature_groups", "generator", "training", "output"};
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>();
     if (!known.count(key))
-      r.fail(kv.first, key, "unknown key (known: data, molecule, forcefield, relabel, temperature, units, max_frames, "
-                            "method, space, omega, gamma, fk_clip, eig_cutoff, kernel, kernel_temperatures, feature_groups, "
+      r.fail(kv.first, key, "unknown key (known: data, molecule, forcefield, relabel, temperature, data_temperature, units, max_frames, "
+                            "method, space, omega, gamma, fk_clip, eig_cutoff, fi_preconditioner, kernel, kernel_temperatures, feature_groups, "
                             "generator, training, output)");
   }
   auto need = [&](const char* key) {
@@ -72,6 +72,10 @@ TrainConfig read_train_config(const std::string& path) {
   c.output = r.get<std::string>(need("output"), "output", "a model file path");
   c.temperature = r.get<double>(need("temperature"), "temperature", "a temperature in K");
   if (!(c.temperature > 0)) r.fail(root["temperature"], "temperature", "must be positive");
+  if (root["data_temperature"]) {
+    c.data_temperature = r.get<double>(root["data_temperature"], "data_temperature", "a temperature in K");
+    if (!(c.data_temperature > 0)) r.fail(root["data_temperature"], "data_temperature", "must be positive");
+  }
   if (root["forcefield"]) c.forcefield = r.get<std::string>(root["forcefield"], "forcefield", "a LAMMPS input path");
   if (root["relabel"]) c.relabel = r.get<bool>(root["relabel"], "relabel", "true or false");
   if (c.relabel && c.forcefield.empty()) r.fail(root["relabel"], "relabel", "needs 'forcefield' to label with");
@@ -94,6 +98,13 @@ TrainConfig read_train_config(const std::string& path) {
   if (root["fk_clip"]) c.fk_clip = r.get<double>(root["fk_clip"], "fk_clip", "a positive number");
   if (!(c.fk_clip > 0)) r.fail(root["fk_clip"], "fk_clip", "must be positive");
   if (root["eig_cutoff"]) c.eig_cutoff = r.get<double>(root["eig_cutoff"], "eig_cutoff", "a number in (0, 1)");
+  if (root["fi_preconditioner"]) {
+    c.fi_preconditioner = r.get<std::string>(root["fi_preconditioner"], "fi_preconditioner", "fisher or hessian");
+    if (c.fi_preconditioner != "fisher" && c.fi_preconditioner != "hessian")
+      r.fail(root["fi_preconditioner"], "fi_preconditioner", "expected fisher or hessian, got '" + c.fi_preconditioner + "'");
+    if (c.fi_preconditioner == "hessian" && c.forcefield.empty())
+      r.fail(root["fi_preconditioner"], "fi_preconditioner", "hessian needs 'forcefield:' (LAMMPS computes the Hessian of every frame)");
+  }
   if (!(c.eig_cutoff > 0 && c.eig_cutoff < 1)) r.fail(root["eig_cutoff"], "eig_cutoff", "must be in (0, 1)");
   if (root["kernel"]) c.kernel = r.get<std::string>(root["kernel"], "kernel", "laplace or gaussian");
   if (c.kernel != "laplace" && c.kernel != "gaussian") r.fail(root["kernel"], "kernel", "expected laplace or gaussian");
@@ -114,6 +125,7 @@ TrainConfig read_train_config(const std::string& path) {
       FeatureGroupConfig g;
       g.pairs = name;
       if (name == "torsions") g.torsions = "label-free";
+      if (name == "energy") g.energy = true;
       bool pairs_given = false;
       if (kv.second.IsMap()) {
         for (const auto& item : kv.second) {
@@ -130,24 +142,28 @@ TrainConfig read_train_config(const std::string& path) {
           } else if (sub == "harmonics") {
             g.harmonics = r.get<int>(item.second, key + ".harmonics", "an integer from 1 to 12");
             if (g.harmonics < 1 || g.harmonics > 12) r.fail(item.second, key + ".harmonics", "must be from 1 to 12");
+          } else if (sub == "energy") {
+            g.energy = r.get<bool>(item.second, key + ".energy", "true or false");
           } else if (sub == "kernel_temperatures")
             g.kernel_temperatures = r.get<std::vector<double>>(item.second, key + ".kernel_temperatures", "a list of numbers");
           else if (sub == "standardise") g.standardise = r.get<bool>(item.second, key + ".standardise", "true or false");
           else
             r.fail(item.first, key + "." + sub,
-                   "unknown key (known: pairs, torsions, harmonics, weight, kernel_temperatures, standardise)");
+                   "unknown key (known: pairs, torsions, harmonics, energy, weight, kernel_temperatures, standardise)");
         }
       } else {
         g.weight = r.get<double>(kv.second, key, "a weight >= 0 or a mapping {pairs, weight, kernel_temperatures, standardise}");
       }
-      if (!g.torsions.empty() && pairs_given)
-        r.fail(kv.first, key, "a group has either 'pairs' (distances) or 'torsions', not both");
+      if ((!g.torsions.empty()) + pairs_given + g.energy > 1)
+        r.fail(kv.first, key, "a group has one of 'pairs' (distances), 'torsions' or 'energy', not both");
       if (g.torsions.empty() && kv.second.IsMap() && kv.second["harmonics"])
         r.fail(kv.second["harmonics"], key + ".harmonics", "applies to torsion groups only (add 'torsions: label-free')");
-      if (g.torsions.empty() && !known_pairs(g.pairs))
+      if (g.energy && c.forcefield.empty())
+        r.fail(kv.first, key, "an energy group needs 'forcefield:' (LAMMPS computes beta E and its gradient)");
+      if (g.torsions.empty() && !g.energy && !known_pairs(g.pairs))
         r.fail(kv.first, key,
-               "a group named other than all, bonds, angles or torsions needs 'pairs: all|bonds|angles' or "
-               "'torsions: label-free|labelled'");
+               "a group named other than all, bonds, angles, torsions or energy needs 'pairs: all|bonds|angles', "
+               "'torsions: label-free|labelled' or 'energy: true'");
       if (!(g.weight >= 0)) r.fail(kv.second, key, "the weight must be >= 0");
       for (double t : g.kernel_temperatures)
         if (!(t > 0)) r.fail(kv.second, key + ".kernel_temperatures", "every temperature must be positive");
@@ -178,16 +194,18 @@ TrainConfig read_train_config(const std::string& path) {
       else if (key == "lr") c.training.lr = r.get<double>(v, k, "a number");
       else if (key == "warmup") c.training.warmup = r.get<long>(v, k, "an integer");
       else if (key == "grad_clip") c.training.grad_clip = r.get<double>(v, k, "a number");
+      else if (key == "ema") c.training.ema = r.get<double>(v, k, "a number in [0, 1)");
       else if (key == "seed") c.training.seed = r.get<uint64_t>(v, k, "a non-negative integer");
       else if (key == "threads") c.threads = r.get<int>(v, k, "an integer");
       else if (key == "log_every") c.training.log_every = r.get<long>(v, k, "an integer");
       else if (key == "checkpoint_every") c.training.checkpoint_every = r.get<long>(v, k, "an integer");
-      else r.fail(kv.first, k, "unknown key (known: steps, batch, positives, lr, warmup, grad_clip, seed, threads, log_every, checkpoint_every)");
+      else r.fail(kv.first, k, "unknown key (known: steps, batch, positives, lr, warmup, grad_clip, ema, seed, threads, log_every, checkpoint_every)");
     }
     if (c.training.steps < 1) r.fail(t, "training.steps", "must be >= 1");
     if (c.training.batch < 2) r.fail(t, "training.batch", "must be >= 2");
     if (c.training.positives < 1) r.fail(t, "training.positives", "must be >= 1");
     if (!(c.training.lr > 0)) r.fail(t, "training.lr", "must be positive");
+    if (!(c.training.ema >= 0 && c.training.ema < 1)) r.fail(t["ema"] ? t["ema"] : t, "training.ema", "must be in [0, 1) (0: no average)");
     if (c.threads < 1) r.fail(t, "training.threads", "must be >= 1");
     if (c.training.log_every < 1 || c.training.checkpoint_every < 1) r.fail(t, "training", "log_every and checkpoint_every must be >= 1");
   }

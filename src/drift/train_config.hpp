@@ -18,6 +18,9 @@ struct FeatureGroupConfig {
   // atoms only). Empty: a distance group. A group named "torsions" defaults to label-free.
   std::string torsions;
   int harmonics = 1;  // torsion groups: n = s, 2s, ..., harmonics * s
+  // Energy group: the single feature beta E(x) from the force field (LAMMPS through `forcefield:`),
+  // its gradient -beta F from the same call. A group named "energy" is one by default.
+  bool energy = false;
   double weight = 1.0;
   std::vector<double> kernel_temperatures;  // empty: the configuration's kernel_temperatures
   bool standardise = false;                 // every feature divided by its std over the training data
@@ -30,6 +33,7 @@ struct TrainConfig {
   std::string forcefield;        // LAMMPS force-field input: labels frames without forces
   bool relabel = false;          // label every frame with LAMMPS, ignoring the file's forces
   double temperature = 0;        // target temperature, K
+  double data_temperature = 0;   // temperature of the training data when known (K): r = temperature / it; 0: estimate r
   std::string units = "real";
   long max_frames = 0;           // 0: all
   std::string method = "drift";  // drift | fi | fk
@@ -38,6 +42,9 @@ struct TrainConfig {
   std::optional<double> gamma;   // FK tilt; empty: auto = 1 - r_hat
   double fk_clip = 3.0;
   double eig_cutoff = 1e-2;      // G^+ keeps eigenvalues above eig_cutoff * largest
+  // FI's preconditioner: "fisher" (G = <beta F beta F^T> pooled over the training set) or "hessian"
+  // (the force field's Hessian at every frame, by LAMMPS: needs forcefield).
+  std::string fi_preconditioner = "fisher";
   std::string kernel = "laplace";
   std::vector<double> kernel_temperatures;  // empty: the kernel's defaults
   // all | bonds | angles (dist space; see docs/drift-train.md)

@@ -12,6 +12,9 @@ struct TrainSettings {
   double lr = 2e-4;
   long warmup = 500;
   double grad_clip = 2.0;
+  // Exponential moving average of the weights (Deng et al. 2026 sample from it): the model file gets
+  // the average, decay min(ema, (1 + t) / (10 + t)) at step t; 0: the last weights.
+  double ema = 0.999;
   uint64_t seed = 0;
   long log_every = 200;
   long checkpoint_every = 1000;  // 0: no checkpoints

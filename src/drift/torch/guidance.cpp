@@ -37,6 +37,19 @@ torch::Tensor fi_displacement(const GuidanceStats& s, const torch::Tensor& beta_
   return (step * torch::matmul(beta_f.to(torch::kFloat64), s.fisher_pinv)).to(beta_f.dtype());
 }
 
+torch::Tensor fi_displacement_per_frame(double r, const torch::Tensor& beta_f, const torch::Tensor& beta_hessians,
+                                        double eig_cutoff) {
+  torch::NoGradGuard no_grad;
+  const auto h = beta_hessians.to(torch::kFloat64);
+  auto eig = torch::linalg_eigh(h);
+  const auto values = std::get<0>(eig), vectors = std::get<1>(eig);  // [M, D], [M, D, D]
+  const auto cut = eig_cutoff * std::get<0>(values.max(1, true));
+  const auto inv = torch::where(values > cut, 1.0 / values, torch::zeros_like(values));
+  const auto f = beta_f.to(torch::kFloat64).unsqueeze(2);                           // [M, D, 1]
+  const auto proj = torch::matmul(vectors.transpose(1, 2), f) * inv.unsqueeze(2);   // [M, D, 1]
+  return ((1.0 - std::sqrt(r)) * torch::matmul(vectors, proj).squeeze(2)).to(beta_f.dtype());
+}
+
 torch::Tensor force_integrated_energy(const torch::Tensor& y, const torch::Tensor& beta_f, int neighbours) {
   torch::NoGradGuard no_grad;
   const auto yd = y.to(torch::kFloat64), fd = beta_f.to(torch::kFloat64);

@@ -31,6 +31,14 @@ GuidanceStats guidance_stats(const torch::Tensor& y, const torch::Tensor& beta_f
 // FI displacement of each positive (omega = 1): [M, D].
 torch::Tensor fi_displacement(const GuidanceStats& s, const torch::Tensor& beta_f);
 
+// FI displacement with a preconditioner of each frame's own: (1 - sqrt(r)) (beta H_k)^+ beta F_k, with
+// beta H_k [M, D, D] the force field's Hessian at frame k; of each frame, eigenvalues below
+// eig_cutoff x its largest (and negative ones) are dropped. Exact for a harmonic basin in any
+// orientation: the pooled G = <beta F beta F^T> averages the stiff directions of different rotamers
+// (a stretch whose direction turns with a torsion) and over- or under-moves each of them.
+torch::Tensor fi_displacement_per_frame(double r_hat, const torch::Tensor& beta_f, const torch::Tensor& beta_hessians,
+                                        double eig_cutoff = 1e-2);
+
 // beta E of every sample up to a constant (mean zero), from the scores alone: [M] float64.
 // Exact for quadratic energies; for anharmonic ones the error is third order in the edge length.
 torch::Tensor force_integrated_energy(const torch::Tensor& y, const torch::Tensor& beta_f, int neighbours = 10);

@@ -3,6 +3,8 @@
 #include <torch/torch.h>
 
 #include <cstring>
+#include <functional>
+#include <memory>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -10,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "drift/conformation_source.hpp"
+#include "drift/hessian.hpp"
 #include "drift/lammps_labeller.hpp"
 #include "drift/stein.hpp"
 #include "drift/topology.hpp"
@@ -61,6 +64,50 @@ std::string stein_metric_yaml(const TrainConfig& cfg, const Topology& topo, doub
   y << YAML::Key << "structure" << YAML::Value << YAML::Flow << metric.structure;
   y << YAML::Key << "beta_hessian" << YAML::Value << YAML::Flow << metric.beta_hessian << YAML::EndMap << YAML::EndMap;
   return std::string(y.c_str()) + "\n";
+}
+
+// The energy group's feature: beta E of each conformation from LAMMPS (the config's molecule and
+// force field), shifted by the data's mean; above the data's largest value it grows only
+// logarithmically, so that a broken generated sample (a clash: 1e4 kT) neither dominates the
+// field's distance scale nor loses its gradient. d feature / dx = -beta F times the transform's slope.
+std::function<std::pair<torch::Tensor, torch::Tensor>(const torch::Tensor&)> energy_feature(
+    const TrainConfig& cfg, const Topology& topo, double beta, const torch::Tensor& data, bool quiet) {
+  LabellerSettings ls;
+  ls.data_file = cfg.resolve(cfg.molecule);
+  ls.forcefield_file = cfg.resolve(cfg.forcefield);
+  auto labeller = std::make_shared<LammpsLabeller>(topo, ls);
+  const int n = topo.n_atoms;
+  auto beta_energy_and_score = [labeller, beta, n](const torch::Tensor& x) {
+    const auto xd = x.to(torch::kFloat64).contiguous();
+    const int64_t b = xd.size(0);
+    std::vector<Conformation> confs(b);
+    for (int64_t k = 0; k < b; ++k) {
+      confs[k].x.assign(xd[k].data_ptr<double>(), xd[k].data_ptr<double>() + 3 * n);
+      confs[k].frame = k + 1;
+    }
+    labeller->label(confs);
+    auto e = torch::empty({b}, torch::kFloat64);
+    auto f = torch::empty({b, n, 3}, torch::kFloat64);
+    for (int64_t k = 0; k < b; ++k) {
+      e[k] = beta * confs[k].energy;
+      std::memcpy(f[k].data_ptr<double>(), confs[k].f.data(), sizeof(double) * 3 * n);
+    }
+    return std::make_pair(e, f * beta);
+  };
+  const auto data_energy = beta_energy_and_score(data).first;
+  const double mean = data_energy.mean().item<double>();
+  const double top = data_energy.max().item<double>() - mean;
+  if (!quiet)
+    std::cerr << "drift-train: energy group: beta E of the data " << mean << " +- " << data_energy.std().item<double>()
+              << " (kT at the target), log-compressed above " << mean + top << "\n";
+  return [beta_energy_and_score, mean, top](const torch::Tensor& x) {
+    const auto [e, score] = beta_energy_and_score(x);
+    const auto u = e - mean;
+    const auto over = u > top;
+    const auto value = torch::where(over, top + torch::log1p(torch::clamp_min(u - top, 0.0)), u);
+    const auto slope = torch::where(over, 1.0 / (1.0 + torch::clamp_min(u - top, 0.0)), torch::ones_like(u));
+    return std::make_pair(value, -score * slope.view({-1, 1, 1}));
+  };
 }
 
 }  // namespace
@@ -127,15 +174,45 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
   problem.field.kernel = cfg.kernel == "gaussian" ? Kernel::Gaussian : Kernel::Laplace;
   problem.field.temperatures = cfg.kernel_temperatures.empty() ? default_temperatures(problem.field.kernel) : cfg.kernel_temperatures;
   if (need_forces) {
-    const auto gs = guidance_stats(x.reshape({m, -1}), beta_f.reshape({m, -1}), 3 * n - 3, cfg.eig_cutoff);
+    auto gs = guidance_stats(x.reshape({m, -1}), beta_f.reshape({m, -1}), 3 * n - 3, cfg.eig_cutoff);
     summary.r_hat = gs.r_hat;
     summary.r_hat_standard_error = gs.r_hat_standard_error;
     summary.virial = gs.virial;
     if (!quiet)
       std::cerr << "drift-train: Stein estimate <-beta F.y> = " << gs.virial << " (Boltzmann at the target: " << 3 * n - 3
                 << "), data temperature ratio r = " << gs.r_hat << " +- " << gs.r_hat_standard_error << "\n";
+    if (cfg.data_temperature > 0) {
+      // The known ratio replaces the estimate; the estimate checks that the data are at that temperature.
+      const double known = cfg.temperature / cfg.data_temperature;
+      const double z = (gs.r_hat - known) / std::max(gs.r_hat_standard_error, 1e-12);
+      if (std::fabs(z) > 3)
+        std::cerr << "drift-train: warning: data_temperature " << cfg.data_temperature << " K gives r = " << known
+                  << " but the forces say r = " << gs.r_hat << " +- " << gs.r_hat_standard_error << " (" << z
+                  << " standard errors): are the data at that temperature, and the forces in the units of 'units'?\n";
+      else if (!quiet)
+        std::cerr << "drift-train: r = " << known << " from data_temperature (the estimate agrees within " << std::fabs(z)
+                  << " standard errors)\n";
+      gs.r_hat = known;
+    }
+    summary.r_used = gs.r_hat;
     if (cfg.method == "fi") {
-      const auto disp = fi_displacement(gs, beta_f.reshape({m, -1})).reshape({m, n, 3});
+      torch::Tensor disp;
+      if (cfg.fi_preconditioner == "hessian") {
+        LabellerSettings ls;
+        ls.data_file = cfg.resolve(cfg.molecule);
+        ls.forcefield_file = cfg.resolve(cfg.forcefield);
+        LammpsLabeller labeller(topo, ls);
+        std::vector<std::vector<double>> frames(m);
+        const auto xc = x.contiguous();
+        for (int64_t k = 0; k < m; ++k) frames[k].assign(xc[k].data_ptr<double>(), xc[k].data_ptr<double>() + 3 * n);
+        if (!quiet) std::cerr << "drift-train: FI preconditioner: the force field's Hessian at each of " << m << " frames\n";
+        const auto hessians = beta_hessians(frames, beta, [&](std::vector<Conformation>& c) { labeller.label(c); });
+        auto h = torch::empty({m, 3 * n, 3 * n}, torch::kFloat64);
+        for (int64_t k = 0; k < m; ++k) std::memcpy(h[k].data_ptr<double>(), hessians[k].data(), sizeof(double) * 9 * n * n);
+        disp = fi_displacement_per_frame(gs.r_hat, beta_f.reshape({m, -1}), h, cfg.eig_cutoff).reshape({m, n, 3});
+      } else {
+        disp = fi_displacement(gs, beta_f.reshape({m, -1})).reshape({m, n, 3});
+      }
       problem.positives = (x + cfg.omega * disp).to(torch::kFloat32);
     } else {
       summary.gamma = cfg.gamma ? *cfg.gamma : 1.0 - gs.r_hat;
@@ -167,6 +244,14 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
     problem.groups.push_back({"coord", 1.0, torch::Tensor()});
   } else {
     for (const auto& [name, group] : cfg.feature_groups) {
+      if (group.energy) {
+        FeatureGroup g{name, group.weight, torch::Tensor()};
+        g.standardise = group.standardise;
+        g.temperatures = group.kernel_temperatures;
+        g.scalar = energy_feature(cfg, topo, beta, problem.positives, quiet);
+        problem.groups.push_back(g);
+        continue;
+      }
       if (!group.torsions.empty()) {
         FeatureGroup g{name, group.weight, torch::Tensor()};
         g.torsions = torsion_feature_map(topo, group.torsions == "label-free", group.harmonics);
@@ -203,6 +288,9 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
   ts.checkpoint = output + ".ckpt";
   ts.resume = resume;
   ts.quiet = quiet;
+  // A LAMMPS instance (the labellers above) sets the process's OpenMP threads to its own (1 unless
+  // OMP_NUM_THREADS says otherwise), which LibTorch shares: give LibTorch its threads back.
+  torch::set_num_threads(cfg.threads);
   const auto report = train(gen, problem, ts);
   summary.steps = report.steps_done;
   summary.steps_per_second = report.steps_per_second;
@@ -230,14 +318,19 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
   y << YAML::Key << "noise_dim" << YAML::Value << cfg.noise_dim;
   y << YAML::Key << "feature_space" << YAML::Value << cfg.space;
   y << YAML::Key << "method" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value << cfg.method;
-  if (cfg.method == "fi") y << YAML::Key << "omega" << YAML::Value << cfg.omega << YAML::Key << "eig_cutoff" << YAML::Value << cfg.eig_cutoff;
+  if (cfg.method == "fi")
+    y << YAML::Key << "omega" << YAML::Value << cfg.omega << YAML::Key << "eig_cutoff" << YAML::Value << cfg.eig_cutoff
+      << YAML::Key << "preconditioner" << YAML::Value << cfg.fi_preconditioner;
   if (cfg.method == "fk") {
     y << YAML::Key << "gamma" << YAML::Value << summary.gamma << YAML::Key << "clip" << YAML::Value << cfg.fk_clip;
     y << YAML::Key << "energy_source" << YAML::Value << summary.fk_energy_source;
   }
-  if (need_forces)
+  if (need_forces) {
     y << YAML::Key << "r_hat" << YAML::Value << summary.r_hat << YAML::Key << "r_hat_standard_error" << YAML::Value
       << summary.r_hat_standard_error;
+    if (cfg.data_temperature > 0)
+      y << YAML::Key << "data_temperature" << YAML::Value << cfg.data_temperature << YAML::Key << "r" << YAML::Value << summary.r_used;
+  }
   y << YAML::Key << "kernel" << YAML::Value << cfg.kernel << YAML::Key << "kernel_temperatures" << YAML::Value << YAML::Flow
     << problem.field.temperatures;
   if (cfg.space == "dist") {
@@ -245,7 +338,8 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
     for (const auto& g : problem.groups) {
       const auto& gc = cfg.feature_groups.at(g.name);
       y << YAML::Key << g.name << YAML::Value << YAML::Flow << YAML::BeginMap;
-      if (gc.torsions.empty()) y << YAML::Key << "pairs" << YAML::Value << gc.pairs;
+      if (gc.energy) y << YAML::Key << "energy" << YAML::Value << true;
+      else if (gc.torsions.empty()) y << YAML::Key << "pairs" << YAML::Value << gc.pairs;
       else y << YAML::Key << "torsions" << YAML::Value << gc.torsions << YAML::Key << "harmonics" << YAML::Value << gc.harmonics;
       y << YAML::Key << "weight" << YAML::Value << g.weight;
       if (!g.temperatures.empty()) y << YAML::Key << "kernel_temperatures" << YAML::Value << YAML::Flow << g.temperatures;
@@ -260,7 +354,8 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
     << YAML::Key << "labelled_by_lammps" << YAML::Value << summary.labelled_by_lammps << YAML::EndMap;
   y << YAML::Key << "training" << YAML::Value << YAML::BeginMap << YAML::Key << "steps" << YAML::Value << cfg.training.steps
     << YAML::Key << "batch" << YAML::Value << cfg.training.batch << YAML::Key << "positives" << YAML::Value << cfg.training.positives
-    << YAML::Key << "seed" << YAML::Value << cfg.training.seed << YAML::EndMap;
+    << YAML::Key << "seed" << YAML::Value << cfg.training.seed << YAML::Key << "ema" << YAML::Value << cfg.training.ema
+    << YAML::EndMap;
   y << YAML::Key << "libtorch_version" << YAML::Value << TORCH_VERSION;
   y << YAML::Key << "trainer_version" << YAML::Value << DRIFT_VERSION;
   y << YAML::EndMap;

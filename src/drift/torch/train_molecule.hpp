@@ -13,6 +13,7 @@ struct TrainSummary {
   long frames = 0;
   bool labelled_by_lammps = false;
   double r_hat = 1, r_hat_standard_error = 0, virial = 0, gamma = 0;
+  double r_used = 1;  // r of the guidance: r_hat, or T / data_temperature when the config gives it
   std::string fk_energy_source;                           // FK: "labels" or "forces"
   double fk_energy_rms_error = -1, fk_energy_spread = 0;  // FK: force-integrated vs labelled beta E (-1: no labels)
   long steps = 0;

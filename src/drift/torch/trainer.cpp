@@ -14,6 +14,18 @@ namespace drift {
 namespace {
 
 torch::Tensor raw_features(const torch::Tensor& x, const FeatureGroup& g) {
+  if (g.scalar) {
+    // In batches of 4096 (the data's energies at setup); value plus <grad, x - x.detach()>: the
+    // value in the forward pass, the given gradient in the backward pass.
+    std::vector<torch::Tensor> out;
+    for (int64_t b = 0; b < x.size(0); b += 4096) {
+      const auto xb = x.slice(0, b, std::min<int64_t>(x.size(0), b + 4096));
+      const auto [value, grad] = g.scalar(xb.detach());
+      const auto v = value.to(xb.scalar_type()).unsqueeze(1);
+      out.push_back(xb.requires_grad() ? v + ((xb - xb.detach()) * grad.to(xb.scalar_type())).sum({1, 2}).unsqueeze(1) : v);
+    }
+    return torch::cat(out, 0);
+  }
   if (g.torsions.quads.defined()) return torsion_features(x, g.torsions);
   if (!g.pairs.defined()) return x.reshape({x.size(0), -1});
   const auto a = x.index_select(1, g.pairs.select(1, 0));
@@ -45,10 +57,12 @@ torch::Tensor sample_indices(std::mt19937_64& rng, int64_t m, int count) {
   return t;
 }
 
-void save_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam& opt, long step, const std::mt19937_64& rng) {
+void save_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam& opt, long step, const std::mt19937_64& rng,
+                     const std::vector<torch::Tensor>& ema) {
   torch::serialize::OutputArchive ar;
   auto params = gen.parameters();
   for (size_t k = 0; k < params.size(); ++k) ar.write("param" + std::to_string(k), params[k].detach());
+  for (size_t k = 0; k < ema.size(); ++k) ar.write("ema" + std::to_string(k), ema[k]);
   ar.write("out_mean", gen.module().attr("out_mean").toTensor());
   ar.write("out_scale", gen.module().attr("out_scale").toTensor());
   ar.write("step", torch::tensor(static_cast<int64_t>(step)));
@@ -67,7 +81,8 @@ void save_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam
   }
 }
 
-long load_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam& opt, std::mt19937_64& rng) {
+long load_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam& opt, std::mt19937_64& rng,
+                     std::vector<torch::Tensor>& ema) {
   torch::serialize::InputArchive ar;
   try {
     ar.load_from(path);
@@ -82,6 +97,14 @@ long load_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam
     if (!t.sizes().equals(params[k].sizes()))
       throw std::runtime_error(path + ": checkpoint does not match the generator shape of this configuration");
     params[k].copy_(t);
+  }
+  for (size_t k = 0; k < ema.size(); ++k) {
+    try {
+      ar.read("ema" + std::to_string(k), ema[k]);
+    } catch (const std::exception&) {
+      throw std::runtime_error(path + ": the checkpoint has no weight average (written with training.ema: 0); resume with the "
+                                      "same training.ema it was written with");
+    }
   }
   torch::Tensor mean, scale, step, rs;
   ar.read("out_mean", mean);
@@ -119,17 +142,22 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
   for (auto& p : params) p.set_requires_grad(true);
   torch::optim::Adam opt(params, torch::optim::AdamOptions(s.lr).betas({0.9, 0.95}));
   long start = 0;
+  std::vector<torch::Tensor> ema;
+  if (s.ema > 0)
+    for (const auto& p : params) ema.push_back(p.detach().clone());
   if (s.resume) {
-    start = load_checkpoint(s.checkpoint, gen, opt, rng);
+    start = load_checkpoint(s.checkpoint, gen, opt, rng, ema);
     if (!s.quiet) std::cerr << "drift-train: resumed from " << s.checkpoint << " at step " << start << "\n";
   } else {
     // Data-dependent output initialisation on a noise batch from the same stream.
     auto z = normal_noise(rng, std::max<int64_t>(s.batch, 512), gen.shape().noise_dim);
     gen.initialise_output(problem.positives.reshape({m, -1}), z);
+    for (size_t k = 0; k < ema.size(); ++k) ema[k].copy_(params[k].detach());
   }
   TrainReport report;
   const auto t0 = std::chrono::steady_clock::now();
-  double loss_avg = 0, drift_avg = 0;
+  double loss_avg = 0, drift_avg = 0, grad_avg = 0;
+  long clipped = 0;
   long avg_n = 0;
   for (long step = start; step < s.steps; ++step) {
     const double lr = s.lr * std::min(1.0, static_cast<double>(step + 1) / std::max<long>(1, s.warmup));
@@ -155,8 +183,16 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
     }
     opt.zero_grad();
     loss.backward();
-    if (s.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params, s.grad_clip);
+    // The norm before clipping: the progress line shows it and how often the clip acted.
+    const double grad_norm = torch::nn::utils::clip_grad_norm_(params, s.grad_clip > 0 ? s.grad_clip : INFINITY);
+    grad_avg += grad_norm;
+    clipped += s.grad_clip > 0 && grad_norm > s.grad_clip;
     opt.step();
+    if (!ema.empty()) {
+      torch::NoGradGuard no_grad;
+      const double decay = std::min(s.ema, (1.0 + step) / (10.0 + step));
+      for (size_t k = 0; k < ema.size(); ++k) ema[k].mul_(decay).add_(params[k].detach(), 1.0 - decay);
+    }
     const double lv = loss.item<double>();
     if (!std::isfinite(lv)) throw std::runtime_error("training diverged at step " + std::to_string(step + 1) + " (loss is not finite)");
     loss_avg += lv;
@@ -168,19 +204,23 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const double rate = (done - start) / std::max(secs, 1e-9);
       const int width = 30, filled = static_cast<int>(width * done / s.steps);
-      std::fprintf(stderr, "[%s%s] %ld/%ld loss %.4f |V| %.3f %.1f steps/s ETA %.0f s\n", std::string(filled, '#').c_str(),
-                   std::string(width - filled, '.').c_str(), done, s.steps, loss_avg / avg_n, drift_avg / avg_n, rate,
-                   (s.steps - done) / rate);
-      loss_avg = drift_avg = 0;
-      avg_n = 0;
+      std::fprintf(stderr, "[%s%s] %ld/%ld loss %.4f |V| %.3f |grad| %.2f (clipped %.0f%%) %.1f steps/s ETA %.0f s\n",
+                   std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(), done, s.steps,
+                   loss_avg / avg_n, drift_avg / avg_n, grad_avg / avg_n, 100.0 * clipped / avg_n, rate, (s.steps - done) / rate);
+      loss_avg = drift_avg = grad_avg = 0;
+      avg_n = clipped = 0;
     }
     if (s.checkpoint_every > 0 && !s.checkpoint.empty() && done % s.checkpoint_every == 0 && done < s.steps)
-      save_checkpoint(s.checkpoint, gen, opt, done, rng);
+      save_checkpoint(s.checkpoint, gen, opt, done, rng, ema);
   }
   report.steps_done = s.steps;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   report.steps_per_second = (s.steps - start) / std::max(secs, 1e-9);
   for (auto& p : params) p.set_requires_grad(false);
+  {
+    torch::NoGradGuard no_grad;
+    for (size_t k = 0; k < ema.size(); ++k) params[k].copy_(ema[k]);  // the model is the average
+  }
   return report;
 }
 

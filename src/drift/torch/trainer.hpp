@@ -23,6 +23,10 @@ struct FeatureGroup {
   bool standardise = false;  // divide every feature by its standard deviation over the training data
   std::vector<double> temperatures;  // kernel temperatures of this group; empty: the problem's
   TorsionFeatures torsions;          // a torsion group when torsions.quads is defined
+  // A scalar feature computed outside LibTorch (the energy group: beta E from LAMMPS): x [B, n, 3]
+  // -> (value [B], d value / dx [B, n, 3]); the group's feature is that value, differentiable
+  // through the returned gradient.
+  std::function<std::pair<torch::Tensor, torch::Tensor>(const torch::Tensor&)> scalar;
 };
 
 struct TrainingProblem {
