@@ -57,10 +57,16 @@ TEST(TrainConfig, ValidatesEveryKey) {
   EXPECT_EQ(ok.training.ema, 0.999);
   EXPECT_EQ(ok.fi_preconditioner, "fisher");
   EXPECT_EQ(ok.data_temperature, 0.0);
-  EXPECT_EQ(read_train_config(dir.write("dt.yaml", base + "data_temperature: 300\n")).data_temperature, 300.0);
+  EXPECT_EQ(read_train_config(dir.write("dt.yaml", base + "method: fk\ndata_temperature: 300\n")).data_temperature, 300.0);
   drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("t0.yaml", base + "data_temperature: -3\n")); },
                                                {"t0.yaml:5", "data_temperature", "positive"});
-  EXPECT_EQ(read_train_config(dir.write("p.yaml", base + "forcefield: f.lmp\nfi_preconditioner: hessian\n")).fi_preconditioner,
+  // Keys that the method would ignore are errors, not silently dropped (fails if the checks go).
+  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("t1.yaml", base + "data_temperature: 300\n")); },
+                                               {"t1.yaml:5", "data_temperature", "plain drift does not use it"});
+  drift_test::expect_error<std::runtime_error>(
+      [&] { read_train_config(dir.write("p1.yaml", base + "method: fk\nforcefield: f.lmp\nfi_preconditioner: hessian\n")); },
+      {"p1.yaml:7", "fi_preconditioner", "method: fi only", "'fk'"});
+  EXPECT_EQ(read_train_config(dir.write("p.yaml", base + "method: fi\nforcefield: f.lmp\nfi_preconditioner: hessian\n")).fi_preconditioner,
             "hessian");
   drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("q.yaml", base + "fi_preconditioner: hessian\n")); },
                                                {"q.yaml:5", "fi_preconditioner", "needs 'forcefield:'"});

@@ -1,5 +1,6 @@
 #include "drift/hessian.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace drift {
@@ -7,6 +8,7 @@ namespace drift {
 std::vector<std::vector<double>> beta_hessians(const std::vector<std::vector<double>>& structures, double beta,
                                                const std::function<void(std::vector<Conformation>&)>& label,
                                                double delta, size_t chunk) {
+  if (chunk == 0) throw std::invalid_argument("beta_hessians: chunk must be at least 1");
   std::vector<std::vector<double>> out;
   out.reserve(structures.size());
   for (size_t start = 0; start < structures.size(); start += chunk) {

@@ -105,6 +105,10 @@ TrainConfig read_train_config(const std::string& path) {
     if (c.fi_preconditioner == "hessian" && c.forcefield.empty())
       r.fail(root["fi_preconditioner"], "fi_preconditioner", "hessian needs 'forcefield:' (LAMMPS computes the Hessian of every frame)");
   }
+  if (root["fi_preconditioner"] && c.method != "fi")
+    r.fail(root["fi_preconditioner"], "fi_preconditioner", "applies to method: fi only (method is '" + c.method + "')");
+  if (root["data_temperature"] && c.method == "drift")
+    r.fail(root["data_temperature"], "data_temperature", "sets the temperature ratio of method: fi or fk; plain drift does not use it");
   if (!(c.eig_cutoff > 0 && c.eig_cutoff < 1)) r.fail(root["eig_cutoff"], "eig_cutoff", "must be in (0, 1)");
   if (root["kernel"]) c.kernel = r.get<std::string>(root["kernel"], "kernel", "laplace or gaussian");
   if (c.kernel != "laplace" && c.kernel != "gaussian") r.fail(root["kernel"], "kernel", "expected laplace or gaussian");

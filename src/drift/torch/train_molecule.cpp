@@ -102,11 +102,14 @@ std::function<std::pair<torch::Tensor, torch::Tensor>(const torch::Tensor&)> ene
               << " (kT at the target), log-compressed above " << mean + top << "\n";
   return [beta_energy_and_score, mean, top](const torch::Tensor& x) {
     const auto [e, score] = beta_energy_and_score(x);
-    const auto u = e - mean;
+    // A sample LAMMPS cannot evaluate (overlapping atoms: inf or NaN) gets the compressed value of a
+    // huge energy and no gradient, instead of turning the loss into NaN.
+    const auto finite = torch::isfinite(e) & torch::isfinite(score).flatten(1).all(1);
+    const auto u = torch::where(finite, e - mean, torch::full_like(e, top + 1e6));
     const auto over = u > top;
     const auto value = torch::where(over, top + torch::log1p(torch::clamp_min(u - top, 0.0)), u);
-    const auto slope = torch::where(over, 1.0 / (1.0 + torch::clamp_min(u - top, 0.0)), torch::ones_like(u));
-    return std::make_pair(value, -score * slope.view({-1, 1, 1}));
+    const auto slope = torch::where(over & finite, 1.0 / (1.0 + torch::clamp_min(u - top, 0.0)), finite.to(u.dtype()));
+    return std::make_pair(value, -torch::nan_to_num(score, 0.0, 0.0, 0.0) * slope.view({-1, 1, 1}));
   };
 }
 
@@ -202,14 +205,23 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
         ls.data_file = cfg.resolve(cfg.molecule);
         ls.forcefield_file = cfg.resolve(cfg.forcefield);
         LammpsLabeller labeller(topo, ls);
-        std::vector<std::vector<double>> frames(m);
-        const auto xc = x.contiguous();
-        for (int64_t k = 0; k < m; ++k) frames[k].assign(xc[k].data_ptr<double>(), xc[k].data_ptr<double>() + 3 * n);
         if (!quiet) std::cerr << "drift-train: FI preconditioner: the force field's Hessian at each of " << m << " frames\n";
-        const auto hessians = beta_hessians(frames, beta, [&](std::vector<Conformation>& c) { labeller.label(c); });
-        auto h = torch::empty({m, 3 * n, 3 * n}, torch::kFloat64);
-        for (int64_t k = 0; k < m; ++k) std::memcpy(h[k].data_ptr<double>(), hessians[k].data(), sizeof(double) * 9 * n * n);
-        disp = fi_displacement_per_frame(gs.r_hat, beta_f.reshape({m, -1}), h, cfg.eig_cutoff).reshape({m, n, 3});
+        // In chunks of frames, so memory (Hessians, their eigenvectors) does not grow with the data.
+        const auto xc = x.contiguous();
+        const auto flat_f = beta_f.reshape({m, -1});
+        disp = torch::empty({m, 3 * n}, flat_f.options());
+        const int64_t chunk = 256;
+        for (int64_t b = 0; b < m; b += chunk) {
+          const int64_t e = std::min(m, b + chunk);
+          std::vector<std::vector<double>> frames(static_cast<size_t>(e - b));
+          for (int64_t k = b; k < e; ++k) frames[k - b].assign(xc[k].data_ptr<double>(), xc[k].data_ptr<double>() + 3 * n);
+          const auto hessians = beta_hessians(frames, beta, [&](std::vector<Conformation>& c) { labeller.label(c); });
+          auto h = torch::empty({e - b, 3 * n, 3 * n}, torch::kFloat64);
+          for (int64_t k = 0; k < e - b; ++k) std::memcpy(h[k].data_ptr<double>(), hessians[k].data(), sizeof(double) * 9 * n * n);
+          disp.slice(0, b, e).copy_(fi_displacement_per_frame(gs.r_hat, flat_f.slice(0, b, e), h, cfg.eig_cutoff));
+          if (!quiet && m > chunk) std::cerr << "drift-train: Hessians " << e << "/" << m << "\r" << (e == m ? "\n" : "") << std::flush;
+        }
+        disp = disp.reshape({m, n, 3});
       } else {
         disp = fi_displacement(gs, beta_f.reshape({m, -1})).reshape({m, n, 3});
       }

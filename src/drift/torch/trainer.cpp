@@ -102,7 +102,8 @@ long load_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam
     try {
       ar.read("ema" + std::to_string(k), ema[k]);
     } catch (const std::exception&) {
-      throw std::runtime_error(path + ": the checkpoint has no weight average (written with training.ema: 0); resume with the "
+      throw std::runtime_error(path + ": the checkpoint has no weight average (written with training.ema: 0, or by a drift-train "
+                                      "older than training.ema); resume with the "
                                       "same training.ema it was written with");
     }
   }
