@@ -6,7 +6,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${DRIFT_BUILD_DIR:-$ROOT/build}"
 T0=$(date +%s)
 bash "$ROOT/tools/setup.sh"
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DDRIFT_BUILD_TESTS=ON
+# setup.sh put the LAMMPS source tree under LAMMPS_DRIFT_CACHE when that is set.
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DDRIFT_BUILD_TESTS=ON -DLAMMPS_SOURCE_DIR="${LAMMPS_DRIFT_CACHE:-$ROOT/.cache}/lammps-src"
 cmake --build "$BUILD" -j"$(nproc)"
 cd "$BUILD"
 ctest --output-on-failure -j"$(nproc)" "$@"

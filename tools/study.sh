@@ -47,7 +47,7 @@ bash "$ROOT/tools/setup.sh"
 
 step "build"
 mkdir -p "$BUILD"
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >"$BUILD/study-configure.log" 2>&1 || { cat "$BUILD/study-configure.log"; exit 1; }
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DLAMMPS_SOURCE_DIR="${LAMMPS_DRIFT_CACHE:-$ROOT/.cache}/lammps-src" >"$BUILD/study-configure.log" 2>&1 || { cat "$BUILD/study-configure.log"; exit 1; }
 cmake --build "$BUILD" -j"$(nproc)" --target drift-compare drift-frames drift-torsion-acf drift-train lmp_drift drift-fix-bench \
   >"$BUILD/study-build.log" 2>&1 \
   || { tail -40 "$BUILD/study-build.log"; exit 1; }
