@@ -30,6 +30,12 @@ GeneratorShape toy_shape() {
   shape.output_dim = 3;
   return shape;
 }
+
+// read_train_config of `yaml`, written to `name`, throws with every fragment in its message.
+void expect_config_error(TempDir& dir, const std::string& name, const std::string& yaml,
+                         std::initializer_list<std::string> fragments) {
+  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write(name, yaml)); }, fragments);
+}
 }  // namespace
 
 TEST(TrainConfig, ValidatesEveryKey) {
@@ -40,41 +46,31 @@ TEST(TrainConfig, ValidatesEveryKey) {
   EXPECT_EQ(ok.training.steps, 5);
   EXPECT_EQ(ok.resolve("d.dump"), dir.file("d.dump"));
   EXPECT_FALSE(ok.gamma.has_value());
-  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("a.yaml", base + "methdo: fk\n")); },
-                                               {"a.yaml:5", "methdo", "unknown key"});
-  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("b.yaml", base + "method: fx\n")); },
-                                               {"b.yaml:5", "method", "drift, fi or fk"});
-  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("c.yaml", base + "training: {stepz: 3}\n")); },
-                                               {"c.yaml:5", "training.stepz", "unknown key"});
-  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("d.yaml", "data: d\nmolecule: m\noutput: o\ntemperature: hot\n")); },
-                                               {"d.yaml", "temperature"});
-  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("e.yaml", "data: x\n")); },
-                                               {"e.yaml", "missing required key 'molecule'"});
-  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("f.yaml", base + "relabel: true\n")); },
-                                               {"f.yaml", "relabel", "forcefield"});
-  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("g.yaml", "data: [1\n")); },
-                                               {"g.yaml", "not valid YAML"});
+  expect_config_error(dir, "a.yaml", base + "methdo: fk\n", {"a.yaml:5", "methdo", "unknown key"});
+  expect_config_error(dir, "b.yaml", base + "method: fx\n", {"b.yaml:5", "method", "drift, fi or fk"});
+  expect_config_error(dir, "c.yaml", base + "training: {stepz: 3}\n", {"c.yaml:5", "training.stepz", "unknown key"});
+  expect_config_error(dir, "d.yaml", "data: d\nmolecule: m\noutput: o\ntemperature: hot\n", {"d.yaml", "temperature"});
+  expect_config_error(dir, "e.yaml", "data: x\n", {"e.yaml", "missing required key 'molecule'"});
+  expect_config_error(dir, "f.yaml", base + "relabel: true\n", {"f.yaml", "relabel", "forcefield"});
+  expect_config_error(dir, "g.yaml", "data: [1\n", {"g.yaml", "not valid YAML"});
   EXPECT_EQ(ok.training.ema, 0.999);
   EXPECT_EQ(ok.fi_preconditioner, "fisher");
   EXPECT_EQ(ok.data_temperature, 0.0);
   EXPECT_EQ(read_train_config(dir.write("dt.yaml", base + "method: fk\ndata_temperature: 300\n")).data_temperature, 300.0);
-  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("t0.yaml", base + "data_temperature: -3\n")); },
-                                               {"t0.yaml:5", "data_temperature", "positive"});
+  expect_config_error(dir, "t0.yaml", base + "data_temperature: -3\n", {"t0.yaml:5", "data_temperature", "positive"});
   // Keys that the method would ignore are errors, not silently dropped (fails if the checks go).
-  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("t1.yaml", base + "data_temperature: 300\n")); },
-                                               {"t1.yaml:5", "data_temperature", "plain drift does not use it"});
-  drift_test::expect_error<std::runtime_error>(
-      [&] { read_train_config(dir.write("p1.yaml", base + "method: fk\nforcefield: f.lmp\nfi_preconditioner: hessian\n")); },
-      {"p1.yaml:7", "fi_preconditioner", "method: fi only", "'fk'"});
+  expect_config_error(dir, "t1.yaml", base + "data_temperature: 300\n",
+                      {"t1.yaml:5", "data_temperature", "plain drift does not use it"});
+  expect_config_error(dir, "p1.yaml", base + "method: fk\nforcefield: f.lmp\nfi_preconditioner: hessian\n",
+                      {"p1.yaml:7", "fi_preconditioner", "method: fi only", "'fk'"});
   EXPECT_EQ(read_train_config(dir.write("p.yaml", base + "method: fi\nforcefield: f.lmp\nfi_preconditioner: hessian\n")).fi_preconditioner,
             "hessian");
-  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("q.yaml", base + "fi_preconditioner: hessian\n")); },
-                                               {"q.yaml:5", "fi_preconditioner", "needs 'forcefield:'"});
-  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("s.yaml", base + "fi_preconditioner: newton\n")); },
-                                               {"s.yaml:5", "fi_preconditioner", "fisher or hessian", "newton"});
+  expect_config_error(dir, "q.yaml", base + "fi_preconditioner: hessian\n",
+                      {"q.yaml:5", "fi_preconditioner", "needs 'forcefield:'"});
+  expect_config_error(dir, "s.yaml", base + "fi_preconditioner: newton\n",
+                      {"s.yaml:5", "fi_preconditioner", "fisher or hessian", "newton"});
   EXPECT_EQ(read_train_config(dir.write("ema.yaml", base + "training: {ema: 0}\n")).training.ema, 0.0);
-  drift_test::expect_error<std::runtime_error>([&] { read_train_config(dir.write("h.yaml", base + "training: {ema: 1}\n")); },
-                                               {"h.yaml:5", "training.ema", "[0, 1)"});
+  expect_config_error(dir, "h.yaml", base + "training: {ema: 1}\n", {"h.yaml:5", "training.ema", "[0, 1)"});
 }
 
 TEST(TrainConfig, FeatureGroupsTakeAWeightOrAMapping) {
@@ -100,47 +96,34 @@ TEST(TrainConfig, FeatureGroupsTakeAWeightOrAMapping) {
   EXPECT_EQ(tor.feature_groups.at("named").torsions, "labelled");
   EXPECT_EQ(tor.feature_groups.at("named").harmonics, 3);
   EXPECT_TRUE(ok.feature_groups.at("stiff").torsions.empty());
-  drift_test::expect_error<std::runtime_error>(
-      [&] { read_train_config(dir.write("a.yaml", base + "feature_groups: {rotors: 1}\n")); },
-      {"a.yaml:5", "feature_groups.rotors", "needs 'pairs: all|bonds|angles', 'torsions: label-free|labelled' or 'energy: true'"});
-  drift_test::expect_error<std::runtime_error>(
-      [&] { read_train_config(dir.write("i.yaml", base + "feature_groups: {x: {torsions: pooled}}\n")); },
-      {"i.yaml:5", "feature_groups.x.torsions", "label-free or labelled", "pooled"});
-  drift_test::expect_error<std::runtime_error>(
-      [&] { read_train_config(dir.write("j.yaml", base + "feature_groups: {x: {torsions: labelled, pairs: all}}\n")); },
-      {"j.yaml:5", "feature_groups.x", "not both"});
+  expect_config_error(dir, "a.yaml", base + "feature_groups: {rotors: 1}\n",
+                      {"a.yaml:5", "feature_groups.rotors", "needs 'pairs: all|bonds|angles', 'torsions: label-free|labelled' or 'energy: true'"});
+  expect_config_error(dir, "i.yaml", base + "feature_groups: {x: {torsions: pooled}}\n",
+                      {"i.yaml:5", "feature_groups.x.torsions", "label-free or labelled", "pooled"});
+  expect_config_error(dir, "j.yaml", base + "feature_groups: {x: {torsions: labelled, pairs: all}}\n",
+                      {"j.yaml:5", "feature_groups.x", "not both"});
   const auto energy = read_train_config(dir.write("en.yaml", base + "forcefield: ff.lmp\nfeature_groups: {all: 1, energy: 0.5}\n"));
   EXPECT_TRUE(energy.feature_groups.at("energy").energy);
   EXPECT_FALSE(energy.feature_groups.at("all").energy);
-  drift_test::expect_error<std::runtime_error>(
-      [&] { read_train_config(dir.write("m.yaml", base + "feature_groups: {energy: 1}\n")); },
-      {"m.yaml:5", "feature_groups.energy", "needs 'forcefield:'"});
-  drift_test::expect_error<std::runtime_error>(
-      [&] { read_train_config(dir.write("n.yaml", base + "forcefield: f\nfeature_groups: {e: {energy: true, pairs: all}}\n")); },
-      {"n.yaml:6", "feature_groups.e", "not both"});
-  drift_test::expect_error<std::runtime_error>(
-      [&] { read_train_config(dir.write("k.yaml", base + "feature_groups: {all: {harmonics: 2}}\n")); },
-      {"k.yaml:5", "feature_groups.all.harmonics", "torsion groups only"});
-  drift_test::expect_error<std::runtime_error>(
-      [&] { read_train_config(dir.write("l.yaml", base + "feature_groups: {torsions: {harmonics: 0}}\n")); },
-      {"l.yaml:5", "feature_groups.torsions.harmonics", "from 1 to 12"});
-  drift_test::expect_error<std::runtime_error>(
-      [&] { read_train_config(dir.write("g.yaml", base + "feature_groups: {x: {pairs: torsions}}\n")); },
-      {"g.yaml:5", "feature_groups.x.pairs", "all, bonds or angles", "torsions"});
-  drift_test::expect_error<std::runtime_error>(
-      [&] { read_train_config(dir.write("b.yaml", base + "feature_groups: {all: {wieght: 1}}\n")); },
-      {"b.yaml:5", "feature_groups.all.wieght", "unknown key"});
-  drift_test::expect_error<std::runtime_error>(
-      [&] { read_train_config(dir.write("c.yaml", base + "feature_groups: {all: -1}\n")); }, {"c.yaml:5", ">= 0"});
-  drift_test::expect_error<std::runtime_error>(
-      [&] { read_train_config(dir.write("f.yaml", base + "feature_groups: {all: {standardise: maybe}}\n")); },
-      {"f.yaml:5", "feature_groups.all.standardise", "true or false"});
-  drift_test::expect_error<std::runtime_error>(
-      [&] { read_train_config(dir.write("h.yaml", base + "space: coord\nfeature_groups: {all: 1}\n")); },
-      {"h.yaml:6", "feature_groups", "space: dist"});
-  drift_test::expect_error<std::runtime_error>(
-      [&] { read_train_config(dir.write("e.yaml", base + "feature_groups: {all: {kernel_temperatures: [0.1, 0]}}\n")); },
-      {"e.yaml:5", "kernel_temperatures", "positive"});
+  expect_config_error(dir, "m.yaml", base + "feature_groups: {energy: 1}\n",
+                      {"m.yaml:5", "feature_groups.energy", "needs 'forcefield:'"});
+  expect_config_error(dir, "n.yaml", base + "forcefield: f\nfeature_groups: {e: {energy: true, pairs: all}}\n",
+                      {"n.yaml:6", "feature_groups.e", "not both"});
+  expect_config_error(dir, "k.yaml", base + "feature_groups: {all: {harmonics: 2}}\n",
+                      {"k.yaml:5", "feature_groups.all.harmonics", "torsion groups only"});
+  expect_config_error(dir, "l.yaml", base + "feature_groups: {torsions: {harmonics: 0}}\n",
+                      {"l.yaml:5", "feature_groups.torsions.harmonics", "from 1 to 12"});
+  expect_config_error(dir, "g.yaml", base + "feature_groups: {x: {pairs: torsions}}\n",
+                      {"g.yaml:5", "feature_groups.x.pairs", "all, bonds or angles", "torsions"});
+  expect_config_error(dir, "b.yaml", base + "feature_groups: {all: {wieght: 1}}\n",
+                      {"b.yaml:5", "feature_groups.all.wieght", "unknown key"});
+  expect_config_error(dir, "c.yaml", base + "feature_groups: {all: -1}\n", {"c.yaml:5", ">= 0"});
+  expect_config_error(dir, "f.yaml", base + "feature_groups: {all: {standardise: maybe}}\n",
+                      {"f.yaml:5", "feature_groups.all.standardise", "true or false"});
+  expect_config_error(dir, "h.yaml", base + "space: coord\nfeature_groups: {all: 1}\n",
+                      {"h.yaml:6", "feature_groups", "space: dist"});
+  expect_config_error(dir, "e.yaml", base + "feature_groups: {all: {kernel_temperatures: [0.1, 0]}}\n",
+                      {"e.yaml:5", "kernel_temperatures", "positive"});
 }
 
 // Torsion features are cos and sin of n*phi with phi the dihedral of drift-compare, and the label-free
