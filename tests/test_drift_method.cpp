@@ -4,6 +4,7 @@
 #include <cmath>
 #include <random>
 
+#include "drift/hessian.hpp"
 #include "drift/histogram.hpp"
 #include "drift/torch/drift_field.hpp"
 #include "drift/torch/generator.hpp"
@@ -115,6 +116,30 @@ TEST(ForceGuidance, TransportMapsTemperedGaussianOntoBoltzmann) {
 // moves the stretch by 2 sqrt(r) - 1 (variance x2.34 instead of x1.6). Mutations: the pooled
 // preconditioner inside fi_displacement_per_frame fails the first check (2.34); sqrt(r) - 1 for
 // 1 - sqrt(r) shrinks the radius instead (0.54).
+// beta_hessians on E = sum_a k_a x_a^2 / 2 + c x_0 x_1 (forces exact, so central differences are
+// exact too): beta H over several chunks, and chunk 0 refused. Mutations: F(x+d) - F(x-d) in the
+// other order (sign), beta dropped, or the chunk loop skipping a structure, each fails.
+TEST(ForceGuidance, BetaHessiansOfAQuadraticEnergyAreExactInEveryChunk) {
+  const std::vector<double> k = {2.0, 5.0, 7.0};
+  const double c = 1.5, beta = 0.5;
+  auto label = [&](std::vector<drift::Conformation>& confs) {
+    for (auto& conf : confs) {
+      const auto& x = conf.x;
+      conf.f = {-(k[0] * x[0] + c * x[1]), -(k[1] * x[1] + c * x[0]), -k[2] * x[2]};
+    }
+  };
+  const std::vector<std::vector<double>> structures = {{0.1, 0.2, 0.3}, {-1.0, 0.5, 2.0}, {3.0, -2.0, 0.0}};
+  const auto h = drift::beta_hessians(structures, beta, label, 1e-3, 2);
+  ASSERT_EQ(h.size(), 3u);
+  const double want[9] = {k[0], c, 0, c, k[1], 0, 0, 0, k[2]};
+  for (const auto& m : h) {
+    ASSERT_EQ(m.size(), 9u);
+    for (int e = 0; e < 9; ++e) EXPECT_NEAR(m[e], beta * want[e], 1e-8);
+  }
+  drift_test::expect_error<std::invalid_argument>([&] { drift::beta_hessians(structures, beta, label, 1e-3, 0); },
+                                                  {"chunk must be at least 1"});
+}
+
 TEST(ForceGuidance, PerFrameHessianTransportIsExactWhereThePooledOneIsNot) {
   const double kappa = 400.0, r = 1.6;
   const int m = 20000;
