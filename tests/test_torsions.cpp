@@ -137,6 +137,79 @@ TEST(TorsionWells, ThreeWellsAndClusteredStandardErrors) {
   for (int w = 0; w < 3; ++w) EXPECT_NEAR(rp[w].standard_error / pops[w].standard_error, 1.0, 0.02) << w;
 }
 
+TEST(TorsionWells, WeightedPopulationsOfTwoIndependentConformations) {
+  // Two conformations, each its own cluster, in different wells with weights 1 and 3. Mutation:
+  // ignoring the weights gives 0.5 / 0.5; the SE with w_c instead of w_c^2, or divided by n instead of
+  // sum w, misses 0.375 = sqrt(2 * (1 * 0.75^2 + 9 * 0.25^2) / 16).
+  TorsionWells wells;
+  wells.lower = {-90, 90};  // [-90, 90) and [90, -90) through 180
+  wells.peak = {0, 180};
+  const std::vector<float> angles{10.0f, -170.0f};
+  const std::vector<long> clusters{1, 2};
+  const std::vector<double> weights{1.0, 3.0};
+  const auto p = well_populations(angles, 1, clusters, wells, &weights);
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_DOUBLE_EQ(p[0].value, 0.25);
+  EXPECT_DOUBLE_EQ(p[1].value, 0.75);
+  EXPECT_DOUBLE_EQ(p[0].standard_error, 0.375);
+  EXPECT_DOUBLE_EQ(p[1].standard_error, 0.375);
+  // Pooled angles share their conformation's weight: 3 angles of weight 3 split 2:1 plus one of weight 1.
+  const std::vector<float> pooled{10.0f, 20.0f, 30.0f, 10.0f, 20.0f, 170.0f};
+  const auto q = well_populations(pooled, 3, clusters, wells, &weights);
+  EXPECT_DOUBLE_EQ(q[0].value, (1.0 + 3.0 * 2.0 / 3.0) / 4.0);
+  const std::vector<double> bad{1.0, -1.0}, short_weights{1.0};
+  drift_test::expect_error<std::invalid_argument>([&] { well_populations(angles, 1, clusters, wells, &bad); }, {">= 0"});
+  drift_test::expect_error<std::invalid_argument>([&] { well_populations(angles, 1, clusters, wells, &short_weights); },
+                                                  {"one weight per conformation"});
+}
+
+TEST(TorsionWells, UnitWeightsReproduceTheUnweightedFormulaAndClusterWeightsEqualRepeats) {
+  // Mutation: a weighted formula that does not reduce to var * G / (G - 1) / n^2 for unit weights (e.g.
+  // the SE divided by sum w^2, or the clustered sum of w_c (f_c - p) taken per conformation); in the
+  // clustered rule a conformation of weight k is the same as k copies of it in its cluster, standard
+  // error included.
+  std::mt19937_64 rng(8);
+  std::normal_distribution<double> g(0, 25);
+  std::discrete_distribution<int> pick({0.2, 0.3, 0.5});
+  std::uniform_int_distribution<int> copies(0, 3);
+  const double centre[3] = {-60, 60, 180};
+  TorsionWells wells;
+  wells.lower = {-120, 0, 120};
+  wells.peak = {-60, 60, 180};
+  std::vector<float> angles, repeated;
+  std::vector<long> independent, clustered, clustered_repeated;
+  std::vector<double> ones, k;
+  for (int c = 0; c < 3000; ++c) {
+    for (int r = 0; r < 2; ++r) {  // two pooled angles per conformation
+      const double a = std::remainder(centre[pick(rng)] + g(rng), 360.0);
+      angles.push_back(static_cast<float>(a >= 180 ? a - 360 : a));
+    }
+    independent.push_back(c);
+    clustered.push_back(c / 30);
+    ones.push_back(1.0);
+    k.push_back(copies(rng));
+    for (int r = 0; r < k.back(); ++r) {
+      repeated.insert(repeated.end(), angles.end() - 2, angles.end());
+      clustered_repeated.push_back(c / 30);
+    }
+  }
+  for (const auto* clusters : {&independent, &clustered}) {
+    const auto plain = well_populations(angles, 2, *clusters, wells);
+    const auto unit = well_populations(angles, 2, *clusters, wells, &ones);
+    for (int w = 0; w < 3; ++w) {
+      EXPECT_EQ(unit[w].value, plain[w].value) << w;
+      EXPECT_EQ(unit[w].standard_error, plain[w].standard_error) << w;
+      EXPECT_GT(plain[w].standard_error, 0.0) << w;
+    }
+  }
+  const auto weighted = well_populations(angles, 2, clustered, wells, &k);
+  const auto copied = well_populations(repeated, 2, clustered_repeated, wells);
+  for (int w = 0; w < 3; ++w) {
+    EXPECT_NEAR(weighted[w].value, copied[w].value, 1e-12) << w;
+    EXPECT_NEAR(weighted[w].standard_error, copied[w].standard_error, 1e-12) << w;
+  }
+}
+
 TEST(TorsionMetrics, PermutedEquivalentAtomsScoreZeroLabelFree) {
   // The shipped reference conformations, and the same conformations with the three methyl H
   // relabelled (cyclically, so handedness is kept) such that H6 is always the one anti to O3: what a

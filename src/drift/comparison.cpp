@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 namespace drift {
 
@@ -19,15 +20,46 @@ void mean_and_std(const std::vector<double>& v, double& mean, double& std) {
   std = v.size() > 1 ? std::sqrt(ss / (v.size() - 1)) : 0.0;
 }
 
+void mean_and_std(const std::vector<double>& v, const std::vector<double>& w, double& mean, double& std) {
+  if (v.size() != w.size())
+    throw std::invalid_argument("mean_and_std: need one weight per value, got " + std::to_string(v.size()) +
+                                " values and " + std::to_string(w.size()) + " weights");
+  double sw = 0, sw2 = 0, s = 0;
+  size_t positive = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (!std::isfinite(w[i]) || w[i] < 0) throw std::invalid_argument("mean_and_std: weights must be finite and >= 0");
+    sw += w[i];
+    sw2 += w[i] * w[i];
+    s += w[i] * v[i];
+    positive += w[i] > 0;
+  }
+  if (!(sw > 0)) {
+    mean = std = std::numeric_limits<double>::quiet_NaN();
+    return;
+  }
+  mean = s / sw;
+  double ss = 0;
+  for (size_t i = 0; i < v.size(); ++i) ss += w[i] * (v[i] - mean) * (v[i] - mean);
+  // sum w * n_eff / (n_eff - 1) = sum w - sum w^2 / sum w: n - 1 for unit weights.
+  const double denominator = sw - sw2 / sw;
+  std = positive > 1 && denominator > 0 ? std::sqrt(ss / denominator) : 0.0;
+}
+
 Comparison compare(const EnsembleStats& reference, const EnsembleStats& sample, const std::string& label) {
   if (reference.topology().n_atoms != sample.topology().n_atoms)
     throw std::invalid_argument("compare: ensembles of different molecules");
   if (reference.count() == 0) throw std::invalid_argument("compare: the reference ensemble is empty");
   if (sample.count() == 0) throw std::invalid_argument("compare: the sample ensemble '" + label + "' is empty");
+  if (!(reference.effective_sample_size() > 0))
+    throw std::invalid_argument("compare: the reference ensemble's weights are all 0");
+  if (!(sample.effective_sample_size() > 0))
+    throw std::invalid_argument("compare: the sample ensemble '" + label + "' has weights that are all 0");
   Comparison c;
   c.label = label;
   c.n_reference = reference.count();
   c.n_sample = sample.count();
+  c.effective_samples = sample.effective_sample_size();
+  for (double w : sample.weights()) c.weighted |= w != sample.weights().front();
   c.hr_tvd = total_variation(reference.all_pairs(), sample.all_pairs());
   double sum = 0;
   for (size_t t = 0; t < reference.pair_types().size(); ++t) {
@@ -66,8 +98,8 @@ Comparison compare(const EnsembleStats& reference, const EnsembleStats& sample, 
       };
       const auto ref_angles = pooled ? reference.torsion_angles(t) : first_only(reference.torsion_angles(t));
       const auto smp_angles = pooled ? sample.torsion_angles(t) : first_only(sample.torsion_angles(t));
-      const auto pr = well_populations(ref_angles, per_ref, reference.molecules(), w);
-      const auto ps = well_populations(smp_angles, per_ref, sample.molecules(), w);
+      const auto pr = well_populations(ref_angles, per_ref, reference.molecules(), w, &reference.weights());
+      const auto ps = well_populations(smp_angles, per_ref, sample.molecules(), w, &sample.weights());
       std::vector<TorsionComparison::Well> out;
       for (size_t k = 0; k < w.size(); ++k) {
         TorsionComparison::Well well;
@@ -99,9 +131,9 @@ Comparison compare(const EnsembleStats& reference, const EnsembleStats& sample, 
 
   c.n_energy_reference = reference.energies().size();
   c.n_energy_sample = sample.energies().size();
-  mean_and_std(reference.energies(), c.energy_mean_reference, c.energy_std_reference);
-  mean_and_std(sample.energies(), c.energy_mean_sample, c.energy_std_sample);
-  c.energy_w1 = wasserstein1(reference.energies(), sample.energies());
+  mean_and_std(reference.energies(), reference.energy_weights(), c.energy_mean_reference, c.energy_std_reference);
+  mean_and_std(sample.energies(), sample.energy_weights(), c.energy_mean_sample, c.energy_std_sample);
+  c.energy_w1 = wasserstein1(reference.energies(), reference.energy_weights(), sample.energies(), sample.energy_weights());
   return c;
 }
 

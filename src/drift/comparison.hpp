@@ -27,9 +27,12 @@ struct TorsionComparison {
   std::vector<Well> wells_labelled, wells_label_free;
 };
 
+// Weighted ensembles (importance weights per conformation) enter every metric with their weights.
 struct Comparison {
   std::string label;
-  size_t n_reference = 0, n_sample = 0;
+  size_t n_reference = 0, n_sample = 0;  // conformations, whatever their weights
+  double effective_samples = 0;          // the sample's effective sample size (sum w)^2 / sum w^2
+  bool weighted = false;                 // whether the sample's weights differ from one another
   double hr_tvd = 0;                                        // all intramolecular pairs
   std::vector<std::pair<std::string, double>> pair_type_tvd;
   double pair_type_tvd_mean = 0;
@@ -41,14 +44,19 @@ struct Comparison {
   double torsion_jsd_label_free_max = 0, torsion_w1_label_free_max = 0, torsion_w1_labelled_max = 0;
   double well_z_label_free_max = 0;  // largest |z| over the label-free wells of every rotor of symmetry 1
   size_t n_energy_reference = 0, n_energy_sample = 0;
-  double energy_mean_reference, energy_mean_sample;         // NaN when no energies
-  double energy_std_reference, energy_std_sample;
+  double energy_mean_reference, energy_mean_sample;         // weighted; NaN when no energies
+  double energy_std_reference, energy_std_sample;           // weighted, see mean_and_std
   double energy_w1;                                         // NaN when no energies
   SteinDiscrepancy stein;                                   // reference-free; count 0 when not computed
 };
 
 Comparison compare(const EnsembleStats& reference, const EnsembleStats& sample, const std::string& label);
 
+// Mean and sample standard deviation (n - 1 denominator); NaN when v is empty, std 0 for one value.
 void mean_and_std(const std::vector<double>& v, double& mean, double& std);
+// Weighted: mean = sum w v / sum w, std^2 = sum w (v - mean)^2 / sum w * n_eff / (n_eff - 1) with
+// n_eff = (sum w)^2 / sum w^2, i.e. the n - 1 denominator above for uniform weights. NaN when v is empty
+// or the weights sum to 0, std 0 when fewer than two weights are positive. w: one per value, finite, >= 0.
+void mean_and_std(const std::vector<double>& v, const std::vector<double>& w, double& mean, double& std);
 
 }  // namespace drift

@@ -3,6 +3,11 @@
 // need: pair-distance histograms (all pairs and per element-pair type), bond lengths,
 // torsion histograms (labelled and pooled over equivalent atoms), the torsion angles themselves
 // (for well populations), the closest non-bonded contact and energies.
+//
+// Each conformation carries a non-negative importance weight (1 unless given): every histogram,
+// mean and fraction is weighted, so that adding a conformation with weight k is the same as adding
+// it k times. Histograms count in units of the first positive weight (total() is the number of
+// conformations for uniform weights of any size); the metrics use them normalised.
 #include <string>
 #include <vector>
 
@@ -26,9 +31,13 @@ struct MetricSettings {
 class EnsembleStats {
  public:
   EnsembleStats(const Topology& topo, const MetricSettings& settings);
-  void add(const Conformation& c);
+  // weight: the conformation's importance weight, finite and >= 0 (std::invalid_argument otherwise).
+  void add(const Conformation& c, double weight = 1.0);
 
-  size_t count() const { return count_; }
+  size_t count() const { return count_; }  // conformations added (whatever their weights)
+  const std::vector<double>& weights() const { return weights_; }  // per conformation, in order of add()
+  // Kish's effective sample size (sum w)^2 / sum w^2: count() for uniform weights, 0 when empty or all weights are 0.
+  double effective_sample_size() const;
   const Topology& topology() const { return topo_; }
   const MetricSettings& settings() const { return settings_; }
   const Histogram& all_pairs() const { return all_pairs_; }
@@ -36,19 +45,22 @@ class EnsembleStats {
   const std::vector<Histogram>& pair_type_histograms() const { return by_type_; }
   const std::vector<Torsion>& torsions() const { return torsions_; }
   const std::vector<Histogram>& torsion_histograms() const { return torsion_hists_; }  // labelled
-  // Label-free: every pooled dihedral of a conformation with weight 1/pooled.size().
+  // Label-free: every pooled dihedral of a conformation with weight (its weight)/pooled.size().
   const std::vector<Histogram>& pooled_torsion_histograms() const { return pooled_hists_; }
   const std::vector<Histogram>& fine_torsion_histograms() const { return fine_hists_; }         // labelled
   const std::vector<Histogram>& fine_pooled_torsion_histograms() const { return fine_pooled_hists_; }
   // Torsion t's pooled angles (degrees), count x torsions()[t].pooled.size(); the labelled angle first.
   const std::vector<float>& torsion_angles(size_t t) const { return angles_[t]; }
   const std::vector<long>& molecules() const { return molecules_; }  // molecule ID of each conformation
+  // Weighted mean length of each bond (zeros when empty, NaN when the total weight is 0).
   std::vector<double> bond_means() const;
   const std::vector<float>& bond_lengths() const { return bond_lengths_; }  // count x n_bonds
   const std::vector<float>& min_nonbonded() const { return min_nonbonded_; }
+  // Energies of the conformations that carry one, and their weights (parallel to energies()).
   const std::vector<double>& energies() const { return energies_; }
-  // Fraction of conformations whose every bond is within tol of ref_means[b] and whose
-  // closest non-bonded pair is at least clash_distance apart.
+  const std::vector<double>& energy_weights() const { return energy_weights_; }
+  // Weighted fraction of conformations whose every bond is within tol of ref_means[b] and whose
+  // closest non-bonded pair is at least clash_distance apart (NaN when empty or the total weight is 0).
   double valid_fraction(const std::vector<double>& ref_means, double tol) const;
 
  private:
@@ -66,7 +78,9 @@ class EnsembleStats {
   std::vector<long> molecules_;
   std::vector<float> bond_lengths_;
   std::vector<float> min_nonbonded_;
-  std::vector<double> energies_;
+  std::vector<double> energies_, energy_weights_;
+  std::vector<double> weights_;
+  double unit_weight_ = 0;  // the first positive weight: the histograms' unit
 };
 
 }  // namespace drift

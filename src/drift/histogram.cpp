@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
+#include <utility>
 
 namespace drift {
 
@@ -80,6 +82,47 @@ double wasserstein1(std::vector<double> a, std::vector<double> b) {
     prev = next;
     while (i < a.size() && a[i] == next) ++i;
     while (j < b.size() && b[j] == next) ++j;
+  }
+  return w;
+}
+
+namespace {
+// Values sorted ascending with their weights; throws on a bad weight.
+std::vector<std::pair<double, double>> sorted_weighted(const std::vector<double>& v, const std::vector<double>& w,
+                                                       double& total) {
+  if (v.size() != w.size())
+    throw std::invalid_argument("wasserstein1: need one weight per value, got " + std::to_string(v.size()) +
+                                " values and " + std::to_string(w.size()) + " weights");
+  std::vector<std::pair<double, double>> out(v.size());
+  total = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (!std::isfinite(w[i]) || w[i] < 0)
+      throw std::invalid_argument("wasserstein1: weights must be finite and >= 0");
+    out[i] = {v[i], w[i]};
+    total += w[i];
+  }
+  std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  return out;
+}
+}  // namespace
+
+double wasserstein1(std::vector<double> a, std::vector<double> wa, std::vector<double> b, std::vector<double> wb) {
+  double ta = 0, tb = 0;
+  const auto sa = sorted_weighted(a, wa, ta), sb = sorted_weighted(b, wb, tb);
+  if (sa.empty() || sb.empty() || !(ta > 0) || !(tb > 0)) return std::numeric_limits<double>::quiet_NaN();
+  // Integral of |F_a - F_b| over the merged support; F = cumulative weight / total weight (for unit
+  // weights exactly the unweighted overload's i / n).
+  size_t i = 0, j = 0;
+  double ca = 0, cb = 0;  // cumulative weights below the current point
+  double prev = std::min(sa[0].first, sb[0].first), w = 0;
+  while (i < sa.size() || j < sb.size()) {
+    double next;
+    if (j >= sb.size() || (i < sa.size() && sa[i].first <= sb[j].first)) next = sa[i].first;
+    else next = sb[j].first;
+    w += std::fabs(ca / ta - cb / tb) * (next - prev);
+    prev = next;
+    while (i < sa.size() && sa[i].first == next) ca += sa[i++].second;
+    while (j < sb.size() && sb[j].first == next) cb += sb[j++].second;
   }
   return w;
 }

@@ -33,6 +33,11 @@ double total_variation(const Histogram& p, const Histogram& q);
 double jensen_shannon(const Histogram& p, const Histogram& q);
 // Exact 1-D Wasserstein-1 distance between two empirical distributions (inputs unsorted).
 double wasserstein1(std::vector<double> a, std::vector<double> b);
+// The same between weighted empirical distributions: value a[i] carries weight wa[i] (finite, >= 0;
+// each side's weights are normalised to sum 1), W1 = integral of |F_a - F_b|. Integer weights k give
+// the distance of the samples repeated k times. NaN when a side is empty or its weights sum to 0;
+// std::invalid_argument when values and weights differ in length or a weight is negative or not finite.
+double wasserstein1(std::vector<double> a, std::vector<double> wa, std::vector<double> b, std::vector<double> wb);
 
 }  // namespace drift
 

@@ -59,6 +59,8 @@ std::string comparisons_to_json(const NamedEnsemble& reference, const std::vecto
     nlohmann::json r;
     r["label"] = c.label;
     r["samples"] = c.n_sample;
+    r["effective_samples"] = number_or_null(c.effective_samples);
+    r["weighted"] = c.weighted;
     r["hr_tvd"] = number_or_null(c.hr_tvd);
     r["pair_type_tvd_mean"] = number_or_null(c.pair_type_tvd_mean);
     for (const auto& [k, v] : c.pair_type_tvd) r["pair_type_tvd"][k] = number_or_null(v);
@@ -107,7 +109,7 @@ std::string comparisons_to_markdown(const NamedEnsemble& reference, const std::v
   md << "Reference: **" << reference.label << "** (" << reference.stats->count() << " conformations";
   if (!reference.stats->energies().empty()) {
     double m, s;
-    mean_and_std(reference.stats->energies(), m, s);
+    mean_and_std(reference.stats->energies(), reference.stats->energy_weights(), m, s);
     md << ", <E> = " << fmt(m, 2) << " +- " << fmt(s, 2);
   }
   md << ")\n\n| ensemble | samples |";
@@ -117,7 +119,9 @@ std::string comparisons_to_markdown(const NamedEnsemble& reference, const std::v
   for (size_t k = 0; k < settings.validity_tolerances.size(); ++k) md << "---|";
   md << "---|---|---|---|---|---|---|---|\n";
   for (const auto& c : rows) {
-    md << "| " << c.label << " | " << c.n_sample << " |";
+    md << "| " << c.label << " | " << c.n_sample;
+    if (c.weighted) md << " (ESS " << fmt(c.effective_samples, 0) << ")";
+    md << " |";
     for (const auto& v : c.validity) md << " " << fmt(v.second, 3) << " |";
     md << " " << fmt(c.bond_mae, 4) << " | " << fmt(c.hr_tvd, 3) << " | " << fmt(c.pair_type_tvd_mean, 3) << " | "
        << fmt(c.torsion_jsd_label_free_max, 4) << " | " << fmt(c.torsion_jsd_max, 4) << " | "
@@ -305,7 +309,8 @@ std::vector<std::string> write_plots(const std::string& dir, const NamedEnsemble
     for (const auto& e : all) {
       Histogram h = proto;
       const auto& bl = e.stats->bond_lengths();
-      for (size_t k = 0; k < bl.size(); ++k) h.add(bl[k] - means[k % means.size()]);
+      const auto& w = e.stats->weights();
+      for (size_t k = 0; k < bl.size(); ++k) h.add(bl[k] - means[k % means.size()], w[k / means.size()]);
       ys.push_back(h.density());
     }
     plot_block("bonds", "bond length minus reference mean, all bonds", "deviation (A)", "density (1/A)", centres(proto), ys);
@@ -330,7 +335,8 @@ std::vector<std::string> write_plots(const std::string& dir, const NamedEnsemble
       std::vector<std::vector<double>> ys;
       for (const auto& e : all) {
         Histogram h = proto;
-        for (double v : e.stats->energies()) h.add(v);
+        const auto& v = e.stats->energies();
+        for (size_t k = 0; k < v.size(); ++k) h.add(v[k], e.stats->energy_weights()[k]);
         ys.push_back(h.density());
       }
       plot_block("energy", "molecule potential energy", "E (kcal/mol)", "density", centres(proto), ys);

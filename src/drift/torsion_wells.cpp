@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <stdexcept>
+#include <string>
 
 namespace drift {
 
@@ -76,36 +78,52 @@ TorsionWells find_wells(const Histogram& h, double min_contrast) {
 }
 
 std::vector<Population> well_populations(const std::vector<float>& angles, int per, const std::vector<long>& cluster,
-                                         const TorsionWells& wells) {
+                                         const TorsionWells& wells, const std::vector<double>* weights) {
   const size_t n = cluster.size(), k_wells = wells.size();
   if (per < 1 || angles.size() != n * static_cast<size_t>(per))
     throw std::invalid_argument("well_populations: angles and clusters do not match");
+  if (weights && weights->size() != n)
+    throw std::invalid_argument("well_populations: need one weight per conformation, got " +
+                                std::to_string(weights->size()) + " weights for " + std::to_string(n) + " conformations");
+  if (weights)
+    for (double w : *weights)
+      if (!std::isfinite(w) || w < 0) throw std::invalid_argument("well_populations: weights must be finite and >= 0");
+  auto weight = [&](size_t c) { return weights ? (*weights)[c] : 1.0; };
   std::vector<Population> out(k_wells);
   if (n == 0) return out;
-  // Per cluster: conformations and summed fractions per well.
+  // Per cluster: summed weights, and summed weighted fractions per well.
   std::map<long, std::pair<double, std::vector<double>>> sums;
   std::vector<double> total(k_wells, 0.0);
+  double total_weight = 0;
   for (size_t c = 0; c < n; ++c) {
+    const double wc = weight(c);
     auto& s = sums[cluster[c]];
     if (s.second.empty()) s.second.assign(k_wells, 0.0);
-    s.first += 1;
+    s.first += wc;
+    total_weight += wc;
     for (int k = 0; k < per; ++k) {
       const int w = wells.well_of(angles[c * per + k]);
-      s.second[w] += 1.0 / per;
-      total[w] += 1.0 / per;
+      s.second[w] += wc / per;
+      total[w] += wc / per;
     }
+  }
+  if (!(total_weight > 0)) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (auto& p : out) p.value = p.standard_error = nan;
+    return out;
   }
   // One cluster, or clusters of one conformation each: independent conformations.
   const bool independent = sums.size() == 1 || sums.size() == n;
   for (size_t w = 0; w < k_wells; ++w) {
-    const double p = total[w] / static_cast<double>(n);
+    const double p = total[w] / total_weight;
     double var = 0;
     double groups = 0;
     if (independent) {
       for (size_t c = 0; c < n; ++c) {
         double f = 0;
         for (int k = 0; k < per; ++k) f += (wells.well_of(angles[c * per + k]) == static_cast<int>(w)) / static_cast<double>(per);
-        var += (f - p) * (f - p);
+        const double d = weight(c) * (f - p);
+        var += d * d;
       }
       groups = static_cast<double>(n);
     } else {
@@ -113,7 +131,7 @@ std::vector<Population> well_populations(const std::vector<float>& angles, int p
       groups = static_cast<double>(sums.size());
     }
     out[w].value = p;
-    out[w].standard_error = groups > 1 ? std::sqrt(var * groups / (groups - 1)) / static_cast<double>(n) : 0.0;
+    out[w].standard_error = groups > 1 ? std::sqrt(var * groups / (groups - 1)) / total_weight : 0.0;
   }
   return out;
 }

@@ -28,9 +28,13 @@ struct Population {
   double value = 0, standard_error = 0;
 };
 
-// angles: per conformation, `per` angles (degrees); cluster: per conformation, the id of its cluster.
-// Each conformation counts once; its angles share its weight.
+// angles: per conformation, `per` angles (degrees); cluster: per conformation, the id of its cluster;
+// weights: per conformation, its importance weight (finite, >= 0; nullptr: all 1). Conformation c's
+// angles share its weight: p = sum_c w_c f_c / sum_c w_c, f_c the fraction of its angles in the well.
+// Standard errors by linearising the ratio estimator: for independent conformations (one cluster, or
+// every cluster one conformation) SE^2 = n/(n-1) sum_c w_c^2 (f_c - p)^2 / (sum w)^2, otherwise over the
+// G clusters SE^2 = G/(G-1) sum_g (sum_{c in g} w_c (f_c - p))^2 / (sum w)^2. NaN when the weights sum to 0.
 std::vector<Population> well_populations(const std::vector<float>& angles, int per, const std::vector<long>& cluster,
-                                         const TorsionWells& wells);
+                                         const TorsionWells& wells, const std::vector<double>* weights = nullptr);
 
 }  // namespace drift
