@@ -128,6 +128,9 @@ void ConformationSource::take_xyz_frame() {
   c.x = xyz_frame_.x;
   c.f = xyz_frame_.f;
   if (xyz_frame_.has_energy) c.energy = xyz_frame_.energy;
+  const auto weight = xyz_frame_.info.find("weight");
+  if (weight != xyz_frame_.info.end() && (!parse_double(weight->second, c.weight) || c.weight < 0))
+    throw InputError(path_, 0, frame_no, "weight= must be a finite number >= 0, got '" + weight->second + "'");
   queue_.push_back(std::move(c));
 }
 

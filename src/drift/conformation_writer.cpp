@@ -1,6 +1,7 @@
 #include "drift/conformation_writer.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 
 #include "drift/extxyz.hpp"
@@ -15,6 +16,11 @@ void write_conformation_extxyz(std::ostream& out, const Topology& topo, const Co
   f.f = c.f;
   f.has_energy = c.has_energy();
   f.energy = c.has_energy() ? c.energy : 0.0;
+  if (c.has_weight()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", c.weight);
+    f.info["weight"] = buf;
+  }
   write_extxyz_frame(out, f);
 }
 

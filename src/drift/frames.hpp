@@ -36,8 +36,11 @@ struct Conformation {
   double energy = std::numeric_limits<double>::quiet_NaN();  // molecule potential energy
   long frame = 0;         // 1-based frame in the source file
   long molecule = 0;      // molecule ID (dump) or index within the frame
+  // Importance weight (extxyz weight=, e.g. Stein weights written by the fix); NaN when none.
+  double weight = std::numeric_limits<double>::quiet_NaN();
   bool has_forces() const { return !f.empty(); }
   bool has_energy() const { return !std::isnan(energy); }
+  bool has_weight() const { return !std::isnan(weight); }
 };
 
 }  // namespace drift

@@ -44,6 +44,34 @@ struct SteinMetric {
 SteinMetric stein_metric(const std::vector<double>& structure, double beta,
                          const std::function<void(std::vector<Conformation>&)>& label, double delta = 1e-3);
 
+// Conformations in the ruler's coordinates: centred, rotated onto the metric's structure (forces
+// with them) and whitened on the top 3N - 6 eigen-directions of beta H. Row-major count x dim.
+struct WhitenedSamples {
+  size_t count = 0, dim = 0;
+  std::vector<double> z, score;  // positions and beta-scores (s_z = (beta H)^-1/2 beta F)
+  // The chart: aligned conformation x = aligned_origin + sum_a z_a tangent_a (3N each, dim rows),
+  // and every sample's aligned Cartesian coordinates (count x 3N), for test functions of x.
+  std::vector<double> tangent, aligned;
+  // The part of `score` from the orbit volume of the rotations (score - orbit = -beta grad_z E).
+  std::vector<double> orbit;
+  const double* z_row(size_t i) const { return z.data() + i * dim; }
+  const double* score_row(size_t i) const { return score.data() + i * dim; }
+};
+WhitenedSamples whitened_samples(const std::vector<Conformation>& confs, double beta, const SteinMetric& metric);
+
+// The Stein kernel u_p(a, b) of the IMQ base kernel (1 + r^2 / h^2)^(-1/2) in d dimensions, for
+// points a, b with scores sa, sb (h2 = h^2). Symmetric; u_p(a, a) = |sa|^2 + d / h^2.
+double stein_kernel(const double* a, const double* sa, const double* b, const double* sb, size_t d, double h2);
+
+// Configurational temperature terms -beta F . (x - centroid) of every conformation (their mean over
+// a Boltzmann ensemble is 3N - 3).
+std::vector<double> stein_virials(const std::vector<Conformation>& confs, double beta);
+
+// T_conf / T of conformations with weights on the simplex, and its standard error (ratio-estimator
+// linearisation, n / (n - 1) corrected).
+void weighted_temperature_ratio(const std::vector<Conformation>& confs, const std::vector<double>& weights, double beta,
+                                double& ratio, double& error);
+
 // Conformations must carry forces (energy units / length); beta in 1 / energy units.
 SteinDiscrepancy kernel_stein_discrepancy(const std::vector<Conformation>& confs, double beta, const SteinMetric& metric,
                                           double bandwidth = 1);
