@@ -19,6 +19,9 @@
 #include "drift/error.hpp"
 #include "drift/lammps_labeller.hpp"
 #include "drift/stein.hpp"
+#include "drift/stein_moments.hpp"
+#include "drift/stein_weights.hpp"
+#include "drift/text_lines.hpp"
 #include "drift/train_config.hpp"
 #include "drift/report.hpp"
 #include "drift/topology.hpp"
@@ -32,42 +35,201 @@ struct Options {
   bool plots = true, quiet = false;
   double ksd_temperature = 0, ksd_bandwidth = 1;
   long ksd_samples = 2000;
+  bool stein_weights = false;
+  drift::SteinWeightSettings weight_settings;
+  drift::SteinMomentSettings moment_settings = [] {
+    drift::SteinMomentSettings s;
+    s.laplacian_powers = 6;  // drift-compare has the force field for the displaced copies
+    return s;
+  }();
+  std::string stein_method = "moments";
+  double stein_tolerance = 1e-4;
+  std::vector<std::string> weight_specs;  // per sample: "-", "frames" or PATH[:COLUMN]
   std::string units = "real";
   drift::MetricSettings metrics;
+};
+
+// A weighted copy of an ensemble: Stein importance weights, or weights from a file.
+struct Weighted {
+  std::unique_ptr<drift::EnsembleStats> stats;
+  drift::SteinDiscrepancy ksd;       // weighted KSD^2 and T_conf; count 0 when not computed
+  drift::WeightingSummary summary;
 };
 
 struct Ensemble {
   std::unique_ptr<drift::EnsembleStats> stats;
   drift::SteinDiscrepancy ksd;  // count 0: not computed
+  std::optional<Weighted> weighted;
 };
 
-// The first --ksd-samples conformations with forces (from the file, or from LAMMPS) give the
-// reference-free Stein metrics.
-drift::SteinDiscrepancy stein_metrics(const std::string& path, const drift::Topology& topo, const Options& opt,
-                                      drift::LammpsLabeller* labeller, const drift::SteinMetric& metric) {
+double target_beta(const Options& opt) { return 1.0 / (drift::boltzmann_constant(opt.units) * opt.ksd_temperature); }
+
+// Fills what the Stein metrics (forces) and the energy metrics (energies) need from LAMMPS.
+void label_missing(std::vector<drift::Conformation>& confs, const std::string& path, drift::LammpsLabeller* labeller,
+                   bool need_forces) {
+  std::vector<drift::Conformation> need;
+  std::vector<size_t> where;
+  for (size_t k = 0; k < confs.size(); ++k)
+    if ((need_forces && !confs[k].has_forces()) || (labeller && !confs[k].has_energy())) {
+      need.push_back(confs[k]);
+      where.push_back(k);
+    }
+  if (need.empty()) return;
+  if (!labeller)
+    throw drift::InputError(path, 0, 0, "the kernel Stein discrepancy needs forces: the file has none; give --forcefield to compute them");
+  labeller->label(need);
+  for (size_t k = 0; k < need.size(); ++k) {
+    auto& c = confs[where[k]];
+    if (!c.has_forces()) c.f = need[k].f;
+    if (!c.has_energy()) c.energy = need[k].energy;
+  }
+}
+
+std::vector<drift::Conformation> read_conformations(const std::string& path, const drift::Topology& topo, long limit) {
   drift::ConformationSource source(path, topo);
   std::vector<drift::Conformation> confs;
   drift::Conformation c;
-  while (static_cast<long>(confs.size()) < opt.ksd_samples && source.next(c)) confs.push_back(c);
-  std::vector<drift::Conformation> need;
-  for (const auto& x : confs)
-    if (!x.has_forces()) need.push_back(x);
-  if (!need.empty()) {
-    if (!labeller)
-      throw drift::InputError(path, 0, 0, "the kernel Stein discrepancy needs forces: the file has none; give --forcefield to compute them");
-    labeller->label(need);
-    size_t k = 0;
-    for (auto& x : confs)
-      if (!x.has_forces()) x.f = need[k++].f;
+  while ((limit <= 0 || static_cast<long>(confs.size()) < limit) && source.next(c)) confs.push_back(c);
+  return confs;
+}
+
+// Weights of a file column: one row per conformation, '#' comments, whitespace-separated columns.
+std::vector<double> read_weight_column(const std::string& spec, size_t expected) {
+  std::string path = spec;
+  int column = 1;
+  const auto colon = spec.find_last_of(':');
+  if (colon != std::string::npos && colon + 1 < spec.size() &&
+      spec.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
+    path = spec.substr(0, colon);
+    column = std::stoi(spec.substr(colon + 1));
+    if (column < 1) throw std::runtime_error("--weights " + spec + ": columns count from 1");
   }
-  const double beta = 1.0 / (drift::boltzmann_constant(opt.units) * opt.ksd_temperature);
-  return drift::kernel_stein_discrepancy(confs, beta, metric, opt.ksd_bandwidth);
+  drift::LineReader lines(path);
+  std::vector<double> w;
+  std::string line;
+  while (lines.next(line)) {
+    const auto words = drift::split_words(line);
+    if (words.empty() || words[0][0] == '#') continue;
+    if (static_cast<int>(words.size()) < column)
+      throw drift::InputError(path, lines.line_number(), 0, "expected at least " + std::to_string(column) + " columns");
+    double v;
+    if (!drift::parse_double(words[column - 1], v) || v < 0)
+      throw drift::InputError(path, lines.line_number(), 0, "a weight must be a finite number >= 0, got '" +
+                                                                std::string(words[column - 1]) + "'");
+    if (w.size() >= expected)
+      throw drift::InputError(path, lines.line_number(), 0, "more weights than the " + std::to_string(expected) +
+                                                                " conformations read from the sample file");
+    w.push_back(v);
+  }
+  if (w.size() != expected)
+    throw drift::InputError(path, 0, 0, std::to_string(w.size()) + " weights for " + std::to_string(expected) +
+                                            " conformations read from the sample file: give one weight per conformation");
+  return w;
+}
+
+Weighted weighted_stats(const std::vector<drift::Conformation>& confs, const std::vector<double>& w,
+                        const drift::Topology& topo, const Options& opt) {
+  Weighted out;
+  out.stats = std::make_unique<drift::EnsembleStats>(topo, opt.metrics);
+  for (size_t k = 0; k < confs.size(); ++k) out.stats->add(confs[k], w[k]);
+  return out;
+}
+
+void write_weights(const std::string& file, const std::vector<drift::Conformation>& confs, const std::vector<double>& w,
+                   const std::string& source, const drift::SteinWeights& s) {
+  std::string text = "# Stein importance weights of the first " + std::to_string(confs.size()) + " conformations of " + source +
+                     "\n# ESS " + std::to_string(s.effective_sample_size) + ", QP gap " + std::to_string(s.gap) +
+                     (s.converged ? "" : " (NOT converged)") + "\n# weight frame molecule\n";
+  char buf[96];
+  for (size_t k = 0; k < confs.size(); ++k) {
+    std::snprintf(buf, sizeof buf, "%.10g %ld %ld\n", w[k], confs[k].frame, confs[k].molecule);
+    text += buf;
+  }
+  drift::write_file_atomically(file, text);
 }
 
 Ensemble read_ensemble(const std::string& path, const drift::Topology& topo, const Options& opt,
-                       drift::LammpsLabeller* labeller, const drift::SteinMetric* metric) {
+                       drift::LammpsLabeller* labeller, const drift::SteinMetric* metric, const std::string& weight_spec = "-",
+                       const std::string& weights_file = "") {
   Ensemble out;
-  if (metric) out.ksd = stein_metrics(path, topo, opt, labeller, *metric);
+  if (metric) {
+    // The first --ksd-samples conformations with forces (from the file, or from LAMMPS) give the
+    // reference-free Stein metrics, and the Stein weights.
+    auto confs = read_conformations(path, topo, opt.ksd_samples);
+    label_missing(confs, path, labeller, true);
+    out.ksd = drift::kernel_stein_discrepancy(confs, target_beta(opt), *metric, opt.ksd_bandwidth);
+    if (opt.stein_weights && weight_spec == "-") {
+      auto s = opt.stein_method == "kernel"
+                   ? drift::stein_importance_weights(confs, target_beta(opt), *metric, opt.weight_settings)
+                   : drift::stein_moment_weights(confs, target_beta(opt), *metric, topo, opt.moment_settings,
+                                                 [&](std::vector<drift::Conformation>& c) { labeller->label(c); });
+      if (!opt.quiet) {
+        std::cerr << "  " << path << ": " << opt.stein_method << " Stein weights of " << confs.size()
+                  << " conformations: ESS " << s.effective_sample_size << " (" << s.effective_sample_size / confs.size()
+                  << " n), " << s.steps << " steps, gap " << s.gap << (s.converged ? "" : " NOT converged") << ", "
+                  << s.kernel_seconds << " s + " << s.solve_seconds << " s";
+        if (s.features)
+          std::cerr << "; " << s.features << " Stein identities, largest |z| " << s.moment_z_uniform << " ("
+                    << s.worst_moment << ") -> " << s.moment_z_weighted;
+        std::cerr << "\n";
+      }
+      if (!s.converged)
+        std::cerr << "drift-compare: warning: the Stein weights of " << path << " did not reach the tolerance "
+                  << opt.stein_tolerance << " (gap " << s.gap << "): raise --stein-tolerance or use fewer --ksd-samples\n";
+      if (!weights_file.empty()) write_weights(weights_file, confs, s.weights, path, s);
+      Weighted w = weighted_stats(confs, s.weights, topo, opt);
+      // The same ruler as the unweighted KSD (IMQ, --ksd-bandwidth), whichever method chose the weights.
+      w.ksd = drift::weighted_kernel_stein_discrepancy(confs, s.weights, target_beta(opt), *metric, opt.ksd_bandwidth,
+                                                       opt.weight_settings.threads);
+      auto& m = w.summary;
+      m.method = opt.stein_method;
+      m.origin = opt.stein_method == "kernel" ? "Stein kernel weights" : "Stein moment weights";
+      m.count = confs.size();
+      m.identities = s.features;
+      if (s.features) {
+        m.worst_z_before = s.moment_z_uniform;
+        m.worst_z_after = s.moment_z_weighted;
+        m.worst_identity = s.worst_moment;
+      }
+      if (opt.stein_method == "kernel") m.bandwidth = s.bandwidth;
+      m.gap = s.gap;
+      m.steps = s.steps;
+      m.converged = s.converged;
+      m.seconds = s.kernel_seconds + s.solve_seconds;
+      out.weighted = std::move(w);
+    }
+  }
+  if (weight_spec != "-") {
+    auto confs = read_conformations(path, topo, opt.max_samples);
+    if (confs.empty()) throw drift::InputError(path, 0, 0, "no conformations");
+    std::vector<double> w;
+    std::string origin;
+    if (weight_spec == "frames") {
+      for (const auto& c : confs) {
+        if (!c.has_weight())
+          throw drift::InputError(path, 0, c.frame, "--weights frames: this frame has no weight= in its comment line");
+        w.push_back(c.weight);
+      }
+      origin = "weights from the frames";
+    } else {
+      w = read_weight_column(weight_spec, confs.size());
+      origin = "weights from " + weight_spec;
+    }
+    label_missing(confs, path, labeller, false);
+    Weighted weighted = weighted_stats(confs, w, topo, opt);
+    weighted.summary.method = "file";
+    weighted.summary.origin = origin;
+    weighted.summary.count = confs.size();
+    if (metric) {
+      const size_t m = std::min<size_t>(confs.size(), static_cast<size_t>(opt.ksd_samples));
+      std::vector<drift::Conformation> head(confs.begin(), confs.begin() + m);
+      label_missing(head, path, labeller, true);
+      weighted.ksd = drift::weighted_kernel_stein_discrepancy(head, std::vector<double>(w.begin(), w.begin() + m),
+                                                              target_beta(opt), *metric, opt.ksd_bandwidth,
+                                                              opt.weight_settings.threads);
+    }
+    out.weighted = std::move(weighted);
+  }
   auto stats = std::make_unique<drift::EnsembleStats>(topo, opt.metrics);
   drift::ConformationSource source(path, topo);
   std::vector<drift::Conformation> pending;
@@ -166,6 +328,40 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(2L, 100000L));
   app.add_option("--ksd-bandwidth", opt.ksd_bandwidth, "IMQ kernel bandwidth in Fisher-whitened units")
       ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_flag("--stein-weights", opt.stein_weights,
+               "adds, for every sample ensemble, a row weighted by Stein importance weights (black-box importance "
+               "sampling: the weights on the simplex that minimise the weighted KSD of the first --ksd-samples "
+               "conformations, from forces only; docs/method.md); needs --ksd-temperature. Weights are written to "
+               "OUTPUT/stein-weights-K.txt (K = the sample's position, from 1)");
+  app.add_option("--stein-bandwidth", opt.weight_settings.bandwidth,
+                 "IMQ bandwidth of the weights in whitened units; <= 0: the median distance between the whitened "
+                 "samples times |value| (0: 1)")->capture_default_str();
+  app.add_option("--stein-tolerance", opt.stein_tolerance,
+                 "the weights' QP counts as solved when its certified gap is below this fraction of the objective")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--stein-method", opt.stein_method,
+                 "moments: weights closest to uniform whose Stein moments vanish (degree-1 fields and torsion "
+                 "harmonics); kernel: black-box importance sampling, the simplex QP of the IMQ Stein kernel")
+      ->capture_default_str()->check(CLI::IsMember({"moments", "kernel"}));
+  app.add_option("--stein-degree", opt.moment_settings.degree, "moments: monomial degree of the test fields")
+      ->capture_default_str()->check(CLI::Range(0, 4));
+  app.add_option("--stein-harmonics", opt.moment_settings.torsion_harmonics,
+                 "moments: torsion harmonics per rotatable torsion (0: none)")->capture_default_str()->check(CLI::Range(0, 12));
+  app.add_option("--stein-energy-powers", opt.moment_settings.energy_powers,
+                 "moments: energy-resolved virial identities, powers 1..this of the standardised energy (0: none)")
+      ->capture_default_str()->check(CLI::Range(0, 8));
+  app.add_option("--stein-laplacian-powers", opt.moment_settings.laplacian_powers,
+                 "moments: energy-resolved configurational-temperature identities, powers 0..this-1 of the "
+                 "standardised energy (each costs 2 (3N - 6) force evaluations per conformation; 0: none)")
+      ->capture_default_str()->check(CLI::Range(0, 8));
+  app.add_option("--stein-ridge", opt.moment_settings.ridge, "moments: weight of sum w^2 per sample against the moments")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--threads", opt.weight_settings.threads, "threads for the Stein weights' kernel (0: all)")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--weights", opt.weight_specs,
+                 "per sample ensemble, in order: '-' (none), 'frames' (the weight= key of each extxyz frame, as the "
+                 "fix writes with 'reweight yes') or FILE[:COLUMN] (one weight per conformation, '#' comments, "
+                 "column 1 unless given): adds a row of the weighted ensemble");
   app.add_option("--units", opt.units, "LAMMPS units of the files' forces (for beta = 1/kT)")->capture_default_str();
   app.add_flag("-q,--quiet", opt.quiet, "no progress output");
   CLI11_PARSE(app, argc, argv);
@@ -176,6 +372,14 @@ int main(int argc, char** argv) {
                                std::to_string(opt.labels.size()) + " labels)");
     if (opt.labels.empty())
       for (const auto& s : opt.samples) opt.labels.push_back(s.substr(s.find_last_of('/') + 1));
+    if (!opt.weight_specs.empty() && opt.weight_specs.size() != opt.samples.size())
+      throw std::runtime_error("give one --weights per sample ensemble ('-' for none): " + std::to_string(opt.samples.size()) +
+                               " samples, " + std::to_string(opt.weight_specs.size()) + " --weights");
+    opt.weight_specs.resize(opt.samples.size(), "-");
+    opt.moment_settings.threads = opt.weight_settings.threads;
+    opt.moment_settings.tolerance = opt.weight_settings.tolerance = opt.stein_tolerance;
+    if (opt.stein_weights && !(opt.ksd_temperature > 0))
+      throw std::runtime_error("--stein-weights needs --ksd-temperature (the target temperature) and --forcefield");
     const drift::Topology topo = drift::read_lammps_data(opt.data_file);
     if (!opt.quiet)
       std::cerr << "drift-compare: molecule of " << topo.n_atoms << " atoms and " << topo.bonds.size() << " bonds from "
@@ -200,22 +404,32 @@ int main(int argc, char** argv) {
     auto& reference = reference_ensemble.stats;
     std::vector<std::unique_ptr<drift::EnsembleStats>> samples;
     std::vector<drift::Comparison> rows;
-    for (size_t k = 0; k < opt.samples.size(); ++k) {
-      auto e = read_ensemble(opt.samples[k], topo, opt, labeller.get(), metric.get());
-      samples.push_back(std::move(e.stats));
-      rows.push_back(drift::compare(*reference, *samples.back(), opt.labels[k]));
-      rows.back().stein = e.ksd;
-    }
     mkdir(opt.output.c_str(), 0755);
     struct stat st;
     if (stat(opt.output.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
       throw std::runtime_error(opt.output + ": cannot create the output directory");
+    std::vector<std::string> sample_labels;
+    for (size_t k = 0; k < opt.samples.size(); ++k) {
+      const std::string weights_file = opt.output + "/stein-weights-" + std::to_string(k + 1) + ".txt";
+      auto e = read_ensemble(opt.samples[k], topo, opt, labeller.get(), metric.get(), opt.weight_specs[k], weights_file);
+      samples.push_back(std::move(e.stats));
+      sample_labels.push_back(opt.labels[k]);
+      rows.push_back(drift::compare(*reference, *samples.back(), opt.labels[k]));
+      rows.back().stein = e.ksd;
+      if (e.weighted) {
+        samples.push_back(std::move(e.weighted->stats));
+        sample_labels.push_back(opt.labels[k] + ", " + e.weighted->summary.origin);
+        rows.push_back(drift::compare(*reference, *samples.back(), sample_labels.back()));
+        rows.back().stein = e.weighted->ksd;
+        rows.back().weighting = e.weighted->summary;
+      }
+    }
     const drift::NamedEnsemble ref{opt.reference_label, reference.get(), reference_ensemble.ksd};
     const std::string md = drift::comparisons_to_markdown(ref, rows, opt.metrics);
     std::vector<std::string> pngs;
     if (opt.plots) {
       std::vector<drift::NamedEnsemble> named;
-      for (size_t k = 0; k < samples.size(); ++k) named.push_back({opt.labels[k], samples[k].get()});
+      for (size_t k = 0; k < samples.size(); ++k) named.push_back({sample_labels[k], samples[k].get()});
       pngs = drift::write_plots(opt.output, ref, named);
     }
     std::string report = "# drift-compare report\n\n" + md;

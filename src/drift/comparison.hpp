@@ -1,5 +1,6 @@
 #pragma once
 // The metrics of one sample ensemble against a reference ensemble of the same molecule.
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,21 @@ struct TorsionComparison {
 };
 
 // Weighted ensembles (importance weights per conformation) enter every metric with their weights.
+// How a weighted sample ensemble got its weights (drift-compare --stein-weights or --weights).
+struct WeightingSummary {
+  std::string method;          // empty: the ensemble is not weighted by drift-compare
+  std::string origin;          // e.g. "Stein moment weights" or "weights from FILE"
+  size_t count = 0;            // conformations weighted
+  size_t identities = 0;       // Stein identities (moments), 0 otherwise
+  double worst_z_before = NAN, worst_z_after = NAN;  // largest |standardised moment| x sqrt(n)
+  std::string worst_identity;
+  double bandwidth = NAN;      // kernel
+  double gap = NAN;            // certified bound on the QP's f(w) - f*
+  long steps = 0;
+  bool converged = true;
+  double seconds = 0;
+};
+
 struct Comparison {
   std::string label;
   size_t n_reference = 0, n_sample = 0;  // conformations, whatever their weights
@@ -48,6 +64,7 @@ struct Comparison {
   double energy_std_reference, energy_std_sample;           // weighted, see mean_and_std
   double energy_w1;                                         // NaN when no energies
   SteinDiscrepancy stein;                                   // reference-free; count 0 when not computed
+  WeightingSummary weighting;
 };
 
 Comparison compare(const EnsembleStats& reference, const EnsembleStats& sample, const std::string& label);

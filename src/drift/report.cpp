@@ -61,6 +61,22 @@ std::string comparisons_to_json(const NamedEnsemble& reference, const std::vecto
     r["samples"] = c.n_sample;
     r["effective_samples"] = number_or_null(c.effective_samples);
     r["weighted"] = c.weighted;
+    if (!c.weighting.method.empty()) {
+      const auto& w = c.weighting;
+      r["weighting"] = {{"method", w.method},
+                        {"origin", w.origin},
+                        {"conformations", w.count},
+                        {"effective_samples", number_or_null(c.effective_samples)},
+                        {"stein_identities", w.identities},
+                        {"largest_identity_z_uniform", number_or_null(w.worst_z_before)},
+                        {"largest_identity_z_weighted", number_or_null(w.worst_z_after)},
+                        {"largest_identity", w.worst_identity},
+                        {"bandwidth_whitened", number_or_null(w.bandwidth)},
+                        {"gap", number_or_null(w.gap)},
+                        {"steps", w.steps},
+                        {"converged", w.converged},
+                        {"seconds", w.seconds}};
+    }
     r["hr_tvd"] = number_or_null(c.hr_tvd);
     r["pair_type_tvd_mean"] = number_or_null(c.pair_type_tvd_mean);
     for (const auto& [k, v] : c.pair_type_tvd) r["pair_type_tvd"][k] = number_or_null(v);
@@ -190,6 +206,30 @@ std::string comparisons_to_markdown(const NamedEnsemble& reference, const std::v
     };
     row(reference.label + " (reference)", reference.stein);
     for (const auto& c : rows) row(c.label, c.stein);
+  }
+  bool weights = false;
+  for (const auto& c : rows) weights |= !c.weighting.method.empty();
+  if (weights) {
+    md << "\nImportance weights (docs/method.md): effective sample size ESS = (sum w)^2 / sum w^2; for Stein moment "
+          "weights the largest |z| of the Stein identities E_p[A_p g] = 0 (about 3 for Boltzmann samples) before and "
+          "after weighting. Weighted KSD^2 above omits the diagonal and is biased low: the weights were fitted to the "
+          "same samples.\n\n"
+          "| ensemble | method | weighted | ESS (ESS/n) | identities | largest identity |z|: uniform -> weighted | solver |\n"
+          "|---|---|---|---|---|---|---|\n";
+    for (const auto& c : rows) {
+      const auto& w = c.weighting;
+      if (w.method.empty()) continue;
+      md << "| " << c.label << " | " << w.method << " | " << w.count << " | " << fmt(c.effective_samples, 0) << " ("
+         << fmt(w.count ? c.effective_samples / w.count : NAN, 3) << ") | " << (w.identities ? std::to_string(w.identities) : "")
+         << " | ";
+      if (std::isfinite(w.worst_z_before))
+        md << fmt(w.worst_z_before, 1) << " (" << w.worst_identity << ") -> " << fmt(w.worst_z_after, 1);
+      md << " | ";
+      if (w.method != "file")
+        md << w.steps << " steps, gap " << fmt(w.gap, 8) << (w.converged ? "" : " NOT converged") << ", " << fmt(w.seconds, 1)
+           << " s";
+      md << " |\n";
+    }
   }
   md << "\nDefinitions: h(r) TVD = 0.5 sum |p-q| over " << settings.dr << " A bins of all intramolecular distances in [0, "
      << settings.r_max << ") A plus an overflow bin; per-type TVD = mean of the same per element pair; bond MAE = mean over "

@@ -31,13 +31,16 @@ namespace drift {
 
 struct SteinMomentSettings {
   int degree = 1;               // monomials of the test fields (in the whitened coordinates)
-  int torsion_harmonics = 3;    // k = 1..this of every rotatable torsion (molecules; 0: none)
-  // Energy-resolved virial identities (molecules with energies): fields u^j z, u the standardised
-  // energy, j = 1..this; E_p[u^j (s . z + d) - j u^(j-1) (s . z) / (beta sd(E))] = 0 (0: none).
-  int energy_powers = 4;
+  // k = s, 2s, .. this * s (s the rotor's symmetry number) of every rotatable torsion (molecules;
+  // 0: none). Off by default: on ethanol they cost ESS without improving the torsion metrics.
+  int torsion_harmonics = 0;
+  // Energy-resolved virial identities (molecules with energies): fields phi_j(u) z, u the
+  // standardised energy, phi_j a bounded window of u (j = 1..this);
+  // E_p[phi_j (s . z + d) - phi_j'(u) (s_F . z) / (beta sd(E))] = 0 (0: none).
+  int energy_powers = 6;
   // Energy-resolved configurational-temperature identities (need forces at displaced copies, the
-  // `label` callback): fields u^j s_F, s_F = -beta grad_z E, j = 0..this-1 (j = 0: Rugh's
-  // <|grad E|^2> = kT <Laplacian E>); E_p[u^j (s . s_F - beta Lap E) - j u^(j-1) |s_F|^2 / (beta sd(E))] = 0.
+  // `label` callback): fields phi_j(u) s_F, s_F = -beta grad_z E, j = 0..this-1 (phi_0 = 1: Rugh's
+  // <|grad E|^2> = kT <Laplacian E>); E_p[phi_j (s . s_F - beta Lap E) - phi_j'(u) |s_F|^2 / (beta sd(E))] = 0.
   int laplacian_powers = 0;
   double ridge = 0.01;          // weight of sum w^2 against the standardised moments, per sample
   double tolerance = 1e-4;      // relative Frank-Wolfe gap at which the QP counts as solved
