@@ -28,25 +28,35 @@
 #include "drift/atomic_file.hpp"
 #include "drift/conformation_writer.hpp"
 #include "drift/replica/replica_sampler.hpp"
+#include "drift/counter_rng.hpp"
 #include "drift/stein.hpp"
+#include "drift/stein_moments.hpp"
+#include "drift/stein_weights.hpp"
 
 using namespace LAMMPS_NS;
 using namespace FixConst;
 
 namespace {
-constexpr int kRestartVersion = 1;
+constexpr int kRestartVersion = 2;
+// Item and component of the counter-based stream that draw the systematic resampling's offset:
+// molecule IDs (the sampler's items) are >= 1, so item 0 is free.
+constexpr uint64_t kResampleItem = 0, kResampleComponent = 0x5e5a3b1e;
 }
 
 /* ---------------------------------------------------------------------- */
 
 FixDriftBoltzmann::FixDriftBoltzmann(LAMMPS *lmp, int narg, char **arg) :
     Fix(lmp, narg, arg), seed(0), aligned(false), thermal(false), at_setup(false), want_energy(true),
-    temp_check(true), temperature(-1), valid_tol(0.2), clash(0.75), threads(1), ksd_samples(0), last(new drift::SampleResult),
+    temp_check(true), temperature(-1), valid_tol(0.2), clash(0.75), threads(1), ksd_samples(0), reweight(false),
+    resample(false), last(new drift::SampleResult),
     length_scale(1), natoms_mol(0), molecules_ready(false), events(0), samples_total(0),
     last_energy(std::numeric_limits<double>::quiet_NaN()), last_valid_fraction(std::numeric_limits<double>::quiet_NaN()),
     last_temperature_ratio(std::numeric_limits<double>::quiet_NaN()),
     last_rate(0), last_seconds(0), last_ksd2(std::numeric_limits<double>::quiet_NaN()),
-    last_ksd2_error(std::numeric_limits<double>::quiet_NaN()), check_step(-1), out(nullptr), out_has_content(false)
+    last_ksd2_error(std::numeric_limits<double>::quiet_NaN()), last_ess_fraction(std::numeric_limits<double>::quiet_NaN()),
+    last_weighted_temperature_ratio(std::numeric_limits<double>::quiet_NaN()),
+    last_resampled_temperature_ratio(std::numeric_limits<double>::quiet_NaN()), resample_step(-1),
+    check_step(-1), out(nullptr), out_has_content(false)
 {
   if (narg < 7)
     error->all(FLERR, "Illegal fix drift/boltzmann command: expected 'fix ID group drift/boltzmann Nevery model.pt seed S [keyword value ...]'");
@@ -62,8 +72,14 @@ FixDriftBoltzmann::FixDriftBoltzmann(LAMMPS *lmp, int narg, char **arg) :
   // one file per partition, named like LAMMPS' own log.lammps.N / screen.N
   if (!output_path.empty() && universe->nworlds > 1) output_path += "." + std::to_string(universe->iworld);
 
+  if (resample && !reweight)
+    error->all(FLERR, "Fix drift/boltzmann: resample yes draws from the Stein weights: add 'reweight yes'");
+  if (resample && nevery < 2)
+    error->all(FLERR, "Fix drift/boltzmann: resample yes needs Nevery >= 2: the resampled batch is placed one step after "
+                      "it is drawn (its forces decide the weights), and a sampling step every step would replace it at once");
+
   vector_flag = 1;
-  size_vector = 9;
+  size_vector = 12;
   global_freq = nevery;
   extvector = 0;
   restart_global = 1;
@@ -136,12 +152,16 @@ void FixDriftBoltzmann::parse_keywords(int narg, char **arg)
       ksd_samples = utils::inumeric(FLERR, arg[i + 1], false, lmp);
       if (ksd_samples < 0 || ksd_samples == 1)
         error->all(FLERR, "Fix drift/boltzmann: ksd takes the number of samples per batch in the Stein check, 0 (off) or >= 2 (got {})", value);
+    } else if (key == "reweight") {
+      reweight = yes_no(i, "reweight");
+    } else if (key == "resample") {
+      resample = yes_no(i, "resample");
     } else if (key == "threads") {
       threads = utils::inumeric(FLERR, arg[i + 1], false, lmp);
       if (threads < 1) error->all(FLERR, "Fix drift/boltzmann: threads must be >= 1 (got {})", value);
     } else {
       error->all(FLERR, "Fix drift/boltzmann: unknown keyword '{}' (expected orient, velocity, temp, temp_check, file, "
-                        "device, setup, energy, valid_tol, clash, ksd or threads)", key);
+                        "device, setup, energy, valid_tol, clash, ksd, reweight, resample or threads)", key);
     }
   }
 }
@@ -192,10 +212,11 @@ void FixDriftBoltzmann::init()
     error->all(FLERR, "Fix drift/boltzmann: temp {} differs from the model's temperature {} K ({}): samples follow "
                       "the model's Boltzmann distribution; train a model for {} K or add 'temp_check no'",
                temperature, m.temperature, model_path, temperature);
-  if (ksd_samples > 0) {
+  if (ksd_samples > 0 || reweight) {
     if (m.stein_beta_hessian.empty())
-      error->all(FLERR, "Fix drift/boltzmann: ksd needs the Stein metric in the model's manifest, and {} has none: retrain "
-                        "it with 'forcefield:' in the drift-train config, or remove the ksd keyword", model_path);
+      error->all(FLERR, "Fix drift/boltzmann: {} needs the Stein metric in the model's manifest, and {} has none: retrain "
+                        "it with 'forcefield:' in the drift-train config, or remove the keyword",
+                 ksd_samples > 0 ? "ksd" : "reweight", model_path);
     // The manifest's beta H is in model lengths at the model's temperature.
     stein_metric = std::make_unique<drift::SteinMetric>();
     for (double c : m.stein_structure) stein_metric->structure.push_back(c * length_scale);
@@ -293,13 +314,22 @@ bigint FixDriftBoltzmann::next_sample_step(bigint step) const
 
 void FixDriftBoltzmann::setup_pre_exchange()
 {
+  // A resampling left pending by the previous run (or a restart) is placed at its own step, as in
+  // an uninterrupted run; one whose step has passed is placed now.
+  if (resample_step >= 0 && resample_step <= update->ntimestep) place_resampled();
   if (at_setup) sample_and_place();
   schedule_next();
+  if (resample_step > update->ntimestep) next_reneighbor = resample_step;
 }
 
 void FixDriftBoltzmann::pre_exchange()
 {
   if (next_reneighbor != update->ntimestep) return;
+  if (resample_step == update->ntimestep) {
+    place_resampled();
+    schedule_next();
+    return;
+  }
   sample_and_place();
   schedule_next();
 }
@@ -378,6 +408,7 @@ void FixDriftBoltzmann::sample_and_place()
   std::vector<double> placed_all(nmol * per), velocities_all(velocities.size());
   MPI_Allreduce(placed.data(), placed_all.data(), nmol * per, MPI_DOUBLE, MPI_SUM, world);
   if (thermal) MPI_Allreduce(velocities.data(), velocities_all.data(), nmol * per, MPI_DOUBLE, MPI_SUM, world);
+  last->velocities = velocities_all;
   double valid_all = 0;
   MPI_Allreduce(&local_valid, &valid_all, 1, MPI_DOUBLE, MPI_SUM, world);
 
@@ -399,6 +430,9 @@ void FixDriftBoltzmann::sample_and_place()
   last_seconds = MPI_Wtime() - t0;
   last_rate = last_seconds > 0 ? nmol / last_seconds : 0;
   last_energy = last_temperature_ratio = last_ksd2 = last_ksd2_error = std::numeric_limits<double>::quiet_NaN();
+  last_ess_fraction = last_weighted_temperature_ratio = last_resampled_temperature_ratio =
+      std::numeric_limits<double>::quiet_NaN();
+  weights.clear();
   // At setup the energies are tallied after this (Verlet::setup); during a run the request
   // was made by schedule_next() at the previous event.
   if (want_energy && update->setupflag) modify->compute[modify->find_compute(pe_compute_id)]->addstep(update->ntimestep);
@@ -425,8 +459,141 @@ void FixDriftBoltzmann::end_of_step()
   }
   last_temperature_ratio = configurational_temperature_ratio();
   if (ksd_samples > 0) kernel_stein_discrepancy();
+  if (reweight) stein_weights(energies);
+  if (resample) {
+    // Systematic resampling: one offset from the counter-based stream of this event, so the picks
+    // depend on (seed, partition, event) and the weights only, never on the ranks.
+    drift::CounterKey key;
+    key.seed = (uint64_t) seed;
+    key.stream = (uint64_t) universe->iworld;
+    key.event = (uint64_t) (events - 1);
+    const double u = drift::counter_uniform(key, kResampleItem, kResampleComponent);
+    const auto chosen = drift::systematic_resample(weights, weights.size(), u);
+    // Sorted picks would give molecule k a sample near its own index; a cyclic shift by the
+    // stream keeps the assignment random without changing which samples are placed.
+    const size_t shift = (size_t) (drift::counter_uniform(key, kResampleItem, kResampleComponent + 1) * chosen.size());
+    picks.resize(chosen.size());
+    for (size_t k = 0; k < chosen.size(); k++) picks[k] = (int64_t) chosen[(k + shift) % chosen.size()];
+    // The placed copies carry their samples' forces: their T_conf / T follows from the samples'.
+    double sum = 0;
+    for (int64_t p : picks) sum += virials[p];
+    last_resampled_temperature_ratio = sum / (picks.size() * (3.0 * natoms_mol - 3.0));
+    resample_step = update->ntimestep + 1;
+    next_reneighbor = resample_step;
+  }
   if (!output_path.empty()) write_samples(energies);
   check_step = -1;
+}
+
+/* ----------------------------------------------------------------------
+   forces on the first `count` molecules' atoms, in molecule order, summed onto rank 0
+------------------------------------------------------------------------- */
+
+void FixDriftBoltzmann::gather_forces(int64_t count, std::vector<double> &forces)
+{
+  const int64_t per = 3 * (int64_t) natoms_mol;
+  std::vector<double> mine(count * per, 0.0);
+  forces.assign(count * per, 0.0);
+  const int nlocal = atom->nlocal;
+  for (int64_t s = 0; s < count * natoms_mol; s++) {
+    const int i = atom->map(mol_tags[s]);
+    if (i >= 0 && i < nlocal)
+      for (int c = 0; c < 3; c++) mine[3 * s + c] = atom->f[i][c];
+  }
+  MPI_Reduce(mine.data(), forces.data(), count * per, MPI_DOUBLE, MPI_SUM, 0, world);
+}
+
+/* ----------------------------------------------------------------------
+   Stein moment weights of the whole batch from its LAMMPS forces (and energies), on rank 0, then
+   shared: docs/method.md. Energy windows only when energies are tallied ('energy yes'); no
+   Laplacian fields (they need forces at displaced copies, which the simulation does not have).
+------------------------------------------------------------------------- */
+
+void FixDriftBoltzmann::stein_weights(const std::vector<double> &energies)
+{
+  const int64_t nmol = mol_ids.size();
+  const int64_t per = 3 * (int64_t) natoms_mol;
+  std::vector<double> forces;
+  gather_forces(nmol, forces);
+  weights.assign(nmol, 0.0);
+  virials.assign(nmol, 0.0);
+  double summary[2] = {0, 0};
+  if (comm->me == 0) {
+    if (nmol < 2) error->one(FLERR, "Fix drift/boltzmann: reweight needs at least 2 molecules in the group");
+    std::vector<drift::Conformation> confs(nmol);
+    for (int64_t k = 0; k < nmol; k++) {
+      confs[k].x.assign(last->placed.begin() + k * per, last->placed.begin() + (k + 1) * per);
+      confs[k].f.assign(forces.begin() + k * per, forces.begin() + (k + 1) * per);
+      confs[k].energy = energies[k];
+    }
+    drift::SteinMomentSettings settings;
+    settings.energy_powers = want_energy ? settings.energy_powers : 0;
+    settings.laplacian_powers = 0;
+    settings.threads = threads;
+    try {
+      const auto w = drift::stein_moment_weights(confs, 1.0 / (force->boltz * temperature), *stein_metric,
+                                                 manifest_topology(), settings);
+      if (!w.converged)
+        error->warning(FLERR, "Fix drift/boltzmann: the Stein weights of batch {} stopped at gap {} above the tolerance",
+                       events, w.gap);
+      if (4 * w.features > (size_t) nmol && events == 1)
+        error->warning(FLERR, "Fix drift/boltzmann: reweight fits {} Stein identities to batches of {} molecules: the "
+                              "weights are noisy below 4 molecules per identity (docs/method.md)", w.features, nmol);
+      weights = w.weights;
+      virials = drift::stein_virials(confs, 1.0 / (force->boltz * temperature));
+      summary[0] = w.effective_sample_size / nmol;
+      summary[1] = w.temperature_ratio;
+    } catch (std::exception &e) {
+      error->one(FLERR, "Fix drift/boltzmann: Stein weights failed: {}", e.what());
+    }
+  }
+  MPI_Bcast(weights.data(), nmol, MPI_DOUBLE, 0, world);
+  MPI_Bcast(virials.data(), nmol, MPI_DOUBLE, 0, world);
+  MPI_Bcast(summary, 2, MPI_DOUBLE, 0, world);
+  last_ess_fraction = summary[0];
+  last_weighted_temperature_ratio = summary[1];
+}
+
+/* ----------------------------------------------------------------------
+   the resampled batch: molecule k takes sample picks[k]'s conformation (and, with thermal
+   velocities, its velocities), moved to molecule k's own sample's centroid
+------------------------------------------------------------------------- */
+
+void FixDriftBoltzmann::place_resampled()
+{
+  const int64_t nmol = mol_ids.size();
+  const int n = natoms_mol;
+  const int64_t per = 3 * (int64_t) n;
+  if ((int64_t) picks.size() != nmol || (int64_t) last->placed.size() != nmol * per)
+    error->all(FLERR, "Fix drift/boltzmann: the pending resampling is for {} molecules, the group has {}", picks.size(), nmol);
+  std::vector<double> moved(nmol * per);
+  for (int64_t k = 0; k < nmol; k++) {
+    const int64_t src = picks[k];
+    double shift[3] = {0, 0, 0};
+    for (int j = 0; j < n; j++)
+      for (int c = 0; c < 3; c++) shift[c] += (last->placed[k * per + 3 * j + c] - last->placed[src * per + 3 * j + c]) / n;
+    for (int j = 0; j < n; j++)
+      for (int c = 0; c < 3; c++) moved[k * per + 3 * j + c] = last->placed[src * per + 3 * j + c] + shift[c];
+  }
+  double **x = atom->x;
+  double **v = atom->v;
+  imageint *image = atom->image;
+  const int nlocal = atom->nlocal;
+  const bool copy_velocities = thermal && (int64_t) last->velocities.size() == nmol * per;
+  const imageint centre_image = ((imageint) IMGMAX << IMG2BITS) | ((imageint) IMGMAX << IMGBITS) | IMGMAX;
+  for (int64_t s = 0; s < nmol * n; s++) {
+    const int i = atom->map(mol_tags[s]);
+    if (i < 0 || i >= nlocal) continue;
+    const int64_t k = s / n, j = s % n, src = picks[k];
+    for (int c = 0; c < 3; c++) x[i][c] = moved[3 * s + c];
+    image[i] = centre_image;
+    domain->remap(x[i], image[i]);
+    if (copy_velocities)
+      for (int c = 0; c < 3; c++) v[i][c] = last->velocities[src * per + 3 * j + c];
+  }
+  last->placed.swap(moved);
+  picks.clear();
+  resample_step = -1;
 }
 
 /* ----------------------------------------------------------------------
@@ -439,14 +606,8 @@ void FixDriftBoltzmann::kernel_stein_discrepancy()
   const int64_t count = std::min<int64_t>(ksd_samples, mol_ids.size());
   const int64_t per = 3 * (int64_t) natoms_mol;
   if (count < 2) return;
-  std::vector<double> mine(count * per, 0.0), forces(count * per, 0.0);
-  const int nlocal = atom->nlocal;
-  for (int64_t s = 0; s < count * natoms_mol; s++) {
-    const int i = atom->map(mol_tags[s]);
-    if (i >= 0 && i < nlocal)
-      for (int c = 0; c < 3; c++) mine[3 * s + c] = atom->f[i][c];
-  }
-  MPI_Reduce(mine.data(), forces.data(), count * per, MPI_DOUBLE, MPI_SUM, 0, world);
+  std::vector<double> forces;
+  gather_forces(count, forces);
   double result[2] = {0, 0};
   if (comm->me == 0) {
     std::vector<drift::Conformation> confs(count);
@@ -543,10 +704,8 @@ void FixDriftBoltzmann::close_output(bool commit)
   }
 }
 
-void FixDriftBoltzmann::write_samples(const std::vector<double> &energies)
+drift::Topology FixDriftBoltzmann::manifest_topology() const
 {
-  if (comm->me != 0) return;
-  open_output();
   const auto &m = sampler->manifest();
   drift::Topology topo;
   topo.n_atoms = m.n_atoms;
@@ -554,6 +713,14 @@ void FixDriftBoltzmann::write_samples(const std::vector<double> &energies)
   topo.masses = m.masses;
   topo.elements = m.elements;
   topo.bonds = m.bonds;
+  return topo;
+}
+
+void FixDriftBoltzmann::write_samples(const std::vector<double> &energies)
+{
+  if (comm->me != 0) return;
+  open_output();
+  const drift::Topology topo = manifest_topology();
   std::ostringstream text;
   text.precision(10);
   const int64_t per = 3 * (int64_t) natoms_mol;
@@ -561,6 +728,7 @@ void FixDriftBoltzmann::write_samples(const std::vector<double> &energies)
   for (size_t k = 0; k < mol_ids.size(); k++) {
     c.x.assign(last->placed.begin() + k * per, last->placed.begin() + (k + 1) * per);
     c.energy = energies[k];
+    c.weight = weights.empty() ? std::numeric_limits<double>::quiet_NaN() : weights[k];
     c.frame = events;
     c.molecule = mol_ids[k];
     drift::write_conformation_extxyz(text, topo, c);
@@ -589,6 +757,9 @@ double FixDriftBoltzmann::compute_vector(int i)
     case 6: return last_temperature_ratio;
     case 7: return last_ksd2;
     case 8: return last_ksd2_error;
+    case 9: return last_ess_fraction;
+    case 10: return last_weighted_temperature_ratio;
+    case 11: return last_resampled_temperature_ratio;
   }
   return 0.0;
 }
@@ -598,25 +769,49 @@ double FixDriftBoltzmann::compute_vector(int i)
    event counter is the whole RNG state
 ------------------------------------------------------------------------- */
 
+// Version 2 adds a pending resampling (written between a batch and the step that places it):
+// [version, seed, events, samples, resample step (-1: none), picks, placed values, velocity
+// values] then the picks, the batch's placed conformations and (thermal) velocities.
 void FixDriftBoltzmann::write_restart(FILE *fp)
 {
-  double list[4] = {(double) kRestartVersion, (double) seed, (double) events, (double) samples_total};
+  const bool pending = resample_step >= 0;
+  std::vector<double> list = {(double) kRestartVersion, (double) seed, (double) events, (double) samples_total,
+                              (double) (pending ? resample_step : -1), (double) (pending ? picks.size() : 0),
+                              (double) (pending ? last->placed.size() : 0),
+                              (double) (pending ? last->velocities.size() : 0)};
+  if (pending) {
+    for (int64_t p : picks) list.push_back((double) p);
+    list.insert(list.end(), last->placed.begin(), last->placed.end());
+    list.insert(list.end(), last->velocities.begin(), last->velocities.end());
+  }
   if (comm->me == 0) {
-    int size = sizeof(list);
+    int size = list.size() * sizeof(double);
     fwrite(&size, sizeof(int), 1, fp);
-    fwrite(list, sizeof(double), 4, fp);
+    fwrite(list.data(), sizeof(double), list.size(), fp);
   }
 }
 
 void FixDriftBoltzmann::restart(char *buf)
 {
   double *list = (double *) buf;
-  if ((int) list[0] != kRestartVersion)
-    error->all(FLERR, "Fix drift/boltzmann: restart data version {} is not supported (this build reads {})",
-               (int) list[0], kRestartVersion);
+  const int version = (int) list[0];
+  if (version != 1 && version != kRestartVersion)
+    error->all(FLERR, "Fix drift/boltzmann: restart data version {} is not supported (this build reads 1 and {})",
+               version, kRestartVersion);
   if ((long) list[1] != seed && comm->me == 0)
     error->warning(FLERR, "Fix drift/boltzmann: the restart file was written with seed {}, this fix has seed {}: "
                           "continuing the counters with the new seed", (long) list[1], seed);
   events = (bigint) list[2];
   samples_total = (bigint) list[3];
+  if (version < 2 || list[4] < 0) return;
+  const size_t npicks = (size_t) list[5], nplaced = (size_t) list[6], nvel = (size_t) list[7];
+  if (!resample)
+    error->all(FLERR, "Fix drift/boltzmann: the restart file holds a resampling to place at step {}: keep 'reweight yes "
+                      "resample yes' for the first run after it", (bigint) list[4]);
+  resample_step = (bigint) list[4];
+  const double *p = list + 8;
+  picks.assign(npicks, 0);
+  for (size_t k = 0; k < npicks; k++) picks[k] = (int64_t) p[k];
+  last->placed.assign(p + npicks, p + npicks + nplaced);
+  last->velocities.assign(p + npicks + nplaced, p + npicks + nplaced + nvel);
 }

@@ -16,6 +16,7 @@
 
 namespace drift {
 class ReplicaSampler;
+struct Topology;
 struct SampleResult;
 struct SteinMetric;
 }  // namespace drift
@@ -45,6 +46,7 @@ class FixDriftBoltzmann : public Fix {
   double temperature, valid_tol, clash;
   int threads;
   int ksd_samples;    // molecules per batch in the KSD check (0: off)
+  bool reweight, resample;  // Stein moment weights of every batch; place the batch resampled by them
 
   std::unique_ptr<drift::ReplicaSampler> sampler;
   std::unique_ptr<drift::SampleResult> last;
@@ -62,6 +64,13 @@ class FixDriftBoltzmann : public Fix {
   // last event
   double last_energy, last_valid_fraction, last_temperature_ratio, last_rate, last_seconds;
   double last_ksd2, last_ksd2_error;
+  double last_ess_fraction, last_weighted_temperature_ratio, last_resampled_temperature_ratio;
+  std::vector<double> weights;          // of the last batch, by molecule (empty: none)
+  std::vector<double> virials;          // -beta F . (x - centroid) of each of its samples
+  // A resampling drawn at a batch's end_of_step, placed at the next step's pre_exchange (or at the
+  // setup of the next run): molecule k takes sample picks[k]; restart data while pending.
+  std::vector<int64_t> picks;
+  bigint resample_step;
   bigint check_step;    // the sampling step whose end_of_step evaluates energies and Stein checks
   std::string pe_compute_id;
 
@@ -77,7 +86,11 @@ class FixDriftBoltzmann : public Fix {
   void collect_energies(std::vector<double> &);
   double configurational_temperature_ratio();
   void kernel_stein_discrepancy();
+  void gather_forces(int64_t count, std::vector<double> &forces);
+  void stein_weights(const std::vector<double> &energies);
+  void place_resampled();
   void write_samples(const std::vector<double> &);
+  drift::Topology manifest_topology() const;
   void open_output();
   void close_output(bool commit);
   bigint next_sample_step(bigint) const;

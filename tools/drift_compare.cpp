@@ -345,6 +345,10 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::IsMember({"moments", "kernel"}));
   app.add_option("--stein-degree", opt.moment_settings.degree, "moments: monomial degree of the test fields")
       ->capture_default_str()->check(CLI::Range(0, 4));
+  app.add_option("--stein-cross-modes", opt.moment_settings.cross_modes,
+                 "moments: also the fields that couple two modes (d^2 identities at degree 1 instead of 2 d): "
+                 "1 yes, 0 no, -1 when there are 10 conformations per identity")
+      ->capture_default_str()->check(CLI::Range(-1, 1));
   app.add_option("--stein-harmonics", opt.moment_settings.torsion_harmonics,
                  "moments: torsion harmonics per rotatable torsion (0: none)")->capture_default_str()->check(CLI::Range(0, 12));
   app.add_option("--stein-energy-powers", opt.moment_settings.energy_powers,

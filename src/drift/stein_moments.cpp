@@ -113,38 +113,51 @@ void energy_window(int j, int count, double u, double& value, double& derivative
 }  // namespace
 
 SteinFeatures polynomial_stein_features(const std::vector<double>& z, const std::vector<double>& s, size_t n, size_t d,
-                                        int degree) {
+                                        int degree, int cross_modes) {
   if (degree < 0 || degree > 8) throw std::invalid_argument("Stein moment weights: the degree must be in [0, 8]");
   if (z.size() != n * d || s.size() != n * d) throw std::invalid_argument("Stein moment weights: points and scores must be n x d");
   const auto mono = monomials(d, degree);
+  if (cross_modes < 0) cross_modes = n >= SteinMomentSettings::kSamplesPerIdentity * mono.size() * d;
+  // The fields (monomial q, direction a) kept: all, or without cross-mode terms only constants and
+  // powers of z_a along e_a.
+  std::vector<std::pair<size_t, size_t>> fields;
+  for (size_t q = 0; q < mono.size(); ++q)
+    for (size_t a = 0; a < d; ++a) {
+      int other = 0;
+      for (size_t v = 0; v < d; ++v)
+        if (v != a) other += mono[q][v];
+      if (cross_modes || other == 0) fields.emplace_back(q, a);
+    }
   SteinFeatures f;
   f.n = n;
-  f.r = mono.size() * d;
+  f.r = fields.size();
   check_size(n, f.r);
-  for (const auto& m : mono) {
+  for (const auto& [q, a] : fields) {
     std::string name;
     for (size_t v = 0; v < d; ++v)
-      if (m[v]) name += "z" + std::to_string(v + 1) + (m[v] > 1 ? "^" + std::to_string(m[v]) : "");
-    for (size_t a = 0; a < d; ++a) f.names.push_back("(" + (name.empty() ? "1" : name) + ") e" + std::to_string(a + 1));
+      if (mono[q][v]) name += "z" + std::to_string(v + 1) + (mono[q][v] > 1 ? "^" + std::to_string(mono[q][v]) : "");
+    f.names.push_back("(" + (name.empty() ? "1" : name) + ") e" + std::to_string(a + 1));
   }
   f.phi.assign(n * f.r, 0.0);
+  std::vector<double> value(mono.size());
   for (size_t i = 0; i < n; ++i) {
     const double* zi = &z[i * d];
     const double* si = &s[i * d];
     for (size_t q = 0; q < mono.size(); ++q) {
-      double value = 1;
+      value[q] = 1;
       for (size_t v = 0; v < d; ++v)
-        for (int p = 0; p < mono[q][v]; ++p) value *= zi[v];
-      for (size_t a = 0; a < d; ++a) {
-        // d m / d z_a = e_a m / z_a, computed without dividing by z_a
-        double derivative = 0;
-        if (mono[q][a] > 0) {
-          derivative = mono[q][a];
-          for (size_t v = 0; v < d; ++v)
-            for (int p = 0; p < mono[q][v] - (v == a ? 1 : 0); ++p) derivative *= zi[v];
-        }
-        f.phi[i * f.r + q * d + a] = value * si[a] + derivative;
+        for (int p = 0; p < mono[q][v]; ++p) value[q] *= zi[v];
+    }
+    for (size_t c = 0; c < fields.size(); ++c) {
+      const auto [q, a] = fields[c];
+      // d m / d z_a = e_a m / z_a, computed without dividing by z_a
+      double derivative = 0;
+      if (mono[q][a] > 0) {
+        derivative = mono[q][a];
+        for (size_t v = 0; v < d; ++v)
+          for (int p = 0; p < mono[q][v] - (v == a ? 1 : 0); ++p) derivative *= zi[v];
       }
+      f.phi[i * f.r + c] = value[q] * si[a] + derivative;
     }
   }
   for (double v : f.phi)
@@ -293,7 +306,7 @@ SteinWeights solve_moment_weights(const SteinFeatures& features, const SteinMome
 SteinWeights stein_moment_weights(const std::vector<double>& z, const std::vector<double>& s, size_t n, size_t d,
                                   const SteinMomentSettings& settings) {
   const auto t0 = std::chrono::steady_clock::now();
-  const SteinFeatures f = polynomial_stein_features(z, s, n, d, settings.degree);
+  const SteinFeatures f = polynomial_stein_features(z, s, n, d, settings.degree, settings.cross_modes);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   SteinWeights out = solve_moment_weights(f, settings);
   out.kernel_seconds = seconds;
@@ -306,7 +319,7 @@ SteinWeights stein_moment_weights(const std::vector<Conformation>& confs, double
   const auto t0 = std::chrono::steady_clock::now();
   if (confs.size() < 2) throw std::invalid_argument("Stein moment weights need at least 2 conformations");
   const WhitenedSamples w = whitened_samples(confs, beta, metric);
-  SteinFeatures f = polynomial_stein_features(w.z, w.score, w.count, w.dim, settings.degree);
+  SteinFeatures f = polynomial_stein_features(w.z, w.score, w.count, w.dim, settings.degree, settings.cross_modes);
   auto append = [&](const std::vector<double>& extra, const std::vector<std::string>& names) {
     // Appends unstandardised columns to the standardised ones; standardising again leaves the
     // first block unchanged (rms 1) and scales the new one.

@@ -31,6 +31,12 @@ namespace drift {
 
 struct SteinMomentSettings {
   int degree = 1;               // monomials of the test fields (in the whitened coordinates)
+  // Fields m(z) e_a with m involving other modes than a (degree 1: the d (d - 1) cross-mode
+  // identities <s_a z_b> = 0); without them 2 d identities at degree 1, so batches of a few
+  // hundred molecules stay well determined. -1 (auto): with them when there are at least
+  // kSamplesPerIdentity samples per identity; 0: without; 1: with.
+  int cross_modes = -1;
+  static constexpr size_t kSamplesPerIdentity = 10;
   // k = s, 2s, .. this * s (s the rotor's symmetry number) of every rotatable torsion (molecules;
   // 0: none). Off by default: on ethanol they cost ESS without improving the torsion metrics.
   int torsion_harmonics = 0;
@@ -55,9 +61,9 @@ struct SteinFeatures {
   std::vector<std::string> names;
 };
 
-// Fields m(z) e_a, m every monomial of total degree <= degree: phi = m s_a + d m / d z_a.
+// Fields m(z) e_a, m every monomial of total degree <= degree (see cross_modes): phi = m s_a + d m / d z_a.
 SteinFeatures polynomial_stein_features(const std::vector<double>& z, const std::vector<double>& s, size_t n, size_t d,
-                                        int degree);
+                                        int degree, int cross_modes);
 
 SteinWeights solve_moment_weights(const SteinFeatures& features, const SteinMomentSettings& settings);
 

@@ -31,6 +31,20 @@ same np1.xyz np2.xyz || { echo "FAIL: 2 ranks differ from 1 rank"; exit 1; }
 same np1.xyz np4.xyz || { echo "FAIL: 4 ranks differ from 1 rank"; exit 1; }
 echo "decomposition invariance: 1, 2 and 4 ranks give the same $frames samples"
 
+# Stein weights and resampling: the same weights (to 1e-9) and the same resampled positions and
+# velocities on 1, 2 and 4 ranks (fails if the picks depend on the ranks or on the order of the
+# forces' sums beyond rounding).
+for np in 1 2 4; do
+  mpirun -np "$np" "$LMP" -in "$SRC/tests/fix/in.resample" -var dir "$SRC/examples/ethanol" \
+    -var model "$SRC/potentials/ethanol-fi-dist-std-tor-energy.pt" -var out "rs$np" -log "rs$np.log" -screen none
+done
+grep -q 'weight=' rs1.xyz || { echo "FAIL: rs1.xyz carries no weights"; exit 1; }
+for np in 2 4; do
+  same rs1.xyz "rs$np.xyz" || { echo "FAIL: Stein weights on $np ranks differ from 1 rank"; exit 1; }
+  same <(tail -n +10 rs1.final) <(tail -n +10 "rs$np.final") || { echo "FAIL: resampled positions on $np ranks differ"; exit 1; }
+done
+echo "reweight and resample: 1, 2 and 4 ranks give the same weights and the same resampled ensemble"
+
 mpirun -np 2 "$LMP" -partition 2x1 -in "$SRC/examples/in.sample" -var dir "$SRC/examples/ethanol" \
   -var nx 12 -var ny 12 -var nz 8 -var batches 3 -var out part -log part.log -screen none
 [ -s part.xyz.0 ] && [ -s part.xyz.1 ] || { echo "FAIL: partitions did not write part.xyz.0 and part.xyz.1"; exit 1; }

@@ -142,6 +142,17 @@ TEST(FixErrors, SteinCheckNeedsTheModelsMetric) {
   const auto short_metric = dir.file("short.pt");
   drift_test::write_model_with_manifest(test_model(), short_metric, replace(manifest, "structure: \\[[^,]*, ", "structure: ["));
   expect_error(box + fix_line(short_metric, "ksd 4"), "manifest stein_metric must hold 3 n_atoms = 27 coordinates");
+  // Fails if reweight goes ahead without the metric its chart needs.
+  expect_error(box + fix_line(plain, "reweight yes") + "run 0\n", "reweight needs the Stein metric in the model's manifest");
+}
+
+// Fails if resample runs without weights to draw from, or with a sampling step every step (which
+// would replace the resampled batch at once).
+TEST(FixErrors, ResampleNeedsWeightsAndRoom) {
+  const std::string box = kBox;
+  expect_error(box + "fix s all drift/boltzmann 2 " + test_model() + " seed 11 resample yes\n", "resample yes draws from the Stein weights");
+  expect_error(box + fix_line(test_model(), "reweight yes resample yes"), "resample yes needs Nevery >= 2");
+  expect_error(box + fix_line(test_model(), "reweight maybe"), "keyword 'reweight' takes yes or no");
 }
 
 // drift-train --add-stein-metric gives an older model file the metric the trainer writes today

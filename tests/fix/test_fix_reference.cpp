@@ -24,7 +24,9 @@ namespace {
 
 struct State {
   std::vector<double> pos, vel;  // by tag
-  std::vector<double> vector;    // events, samples, mean energy, valid fraction, T_conf/T, KSD^2, its SE
+  // events, samples, mean energy, valid fraction, T_conf/T, KSD^2, its SE, ESS/n, weighted and
+  // resampled T_conf/T (not the timings)
+  std::vector<double> vector;
 };
 
 State capture(LammpsSession& s) {
@@ -38,7 +40,7 @@ State capture(LammpsSession& s) {
   MPI_Allreduce(v.data(), st.vel.data(), static_cast<int>(v.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
   auto* modify = s.lmp()->modify;
   auto* fix = modify->fix[modify->find_fix("test")];
-  for (int k : {0, 1, 2, 3, 6, 7, 8}) st.vector.push_back(fix->compute_vector(k));
+  for (int k : {0, 1, 2, 3, 6, 7, 8, 9, 10, 11}) st.vector.push_back(fix->compute_vector(k));
   return st;
 }
 
