@@ -36,7 +36,11 @@ struct Options {
   double ksd_temperature = 0, ksd_bandwidth = 1;
   long ksd_samples = 2000;
   bool stein_weights = false;
-  drift::SteinWeightSettings weight_settings;
+  drift::SteinWeightSettings weight_settings = [] {
+    drift::SteinWeightSettings s;
+    s.bandwidth = 1;  // the KSD's ruler (--ksd-bandwidth's default): the median heuristic solves slowly
+    return s;
+  }();
   drift::SteinMomentSettings moment_settings = [] {
     drift::SteinMomentSettings s;
     s.laplacian_powers = 6;  // drift-compare has the force field for the displaced copies
@@ -158,7 +162,7 @@ Ensemble read_ensemble(const std::string& path, const drift::Topology& topo, con
     auto confs = read_conformations(path, topo, opt.ksd_samples);
     label_missing(confs, path, labeller, true);
     out.ksd = drift::kernel_stein_discrepancy(confs, target_beta(opt), *metric, opt.ksd_bandwidth);
-    if (opt.stein_weights && weight_spec == "-") {
+    if (opt.stein_weights && weight_spec == "-") {  // "none": the reference
       auto s = opt.stein_method == "kernel"
                    ? drift::stein_importance_weights(confs, target_beta(opt), *metric, opt.weight_settings)
                    : drift::stein_moment_weights(confs, target_beta(opt), *metric, topo, opt.moment_settings,
@@ -199,7 +203,7 @@ Ensemble read_ensemble(const std::string& path, const drift::Topology& topo, con
       out.weighted = std::move(w);
     }
   }
-  if (weight_spec != "-") {
+  if (weight_spec != "-" && weight_spec != "none") {
     auto confs = read_conformations(path, topo, opt.max_samples);
     if (confs.empty()) throw drift::InputError(path, 0, 0, "no conformations");
     std::vector<double> w;
@@ -404,7 +408,8 @@ int main(int argc, char** argv) {
       metric = std::make_unique<drift::SteinMetric>(
           drift::stein_metric(topo.template_positions, beta, [&](std::vector<drift::Conformation>& c) { labeller->label(c); }));
     }
-    auto reference_ensemble = read_ensemble(opt.reference, topo, opt, labeller.get(), metric.get());
+    // The reference is never weighted: weights are for the ensembles compared with it.
+    auto reference_ensemble = read_ensemble(opt.reference, topo, opt, labeller.get(), metric.get(), "none");
     auto& reference = reference_ensemble.stats;
     std::vector<std::unique_ptr<drift::EnsembleStats>> samples;
     std::vector<drift::Comparison> rows;

@@ -148,21 +148,25 @@ for k in "${!GENERATORS[@]}"; do
   g="${GENERATORS[$k]}"
   t=$(date +%s)
   (cd "$OUT/samples" && "${MPIRUN[@]}" "$NP" "$BUILD/plugin/lmp_drift" -in "$ROOT/examples/in.sample" -var dir "$EX" \
-     -var data "$DATA" -var model "${MODELS[$k]}" -var batches 10 -var seed 2026 -var out "$g" -log "$g.log" -screen none) \
+     -var data "$DATA" -var model "${MODELS[$k]}" -var batches 10 -var seed 2026 -var reweight yes -var out "$g" -log "$g.log" -screen none) \
     || { echo "study: lmp_drift failed for $g; log: $OUT/samples/$g.log" >&2; tail -20 "$OUT/samples/$g.log" >&2; exit 1; }
   echo "  $g: $(grep -c "^$NATOMS\$" "$OUT/samples/$g.xyz") samples with LAMMPS energies in $(( $(date +%s) - t )) s ($OUT/samples/$g.xyz)"
 done
 
 # The fix's own reference-free checks, batch by batch (thermo columns of in.sample: f[7] T_conf/T,
-# f[8] KSD^2, f[9] its SE): mean and range over the batches.
-IN_RUN="| generator | batches | KSD^2 (mean [min, max]) | mean SE of a batch | T_conf/T (mean [min, max]) |
-|---|---|---|---|---|"
+# f[8] KSD^2, f[9] its SE, f[10] ESS/n of the batch's Stein weights, f[11] weighted T_conf/T):
+# mean and range over the batches.
+IN_RUN="| generator | batches | KSD^2 (mean [min, max]) | mean SE of a batch | T_conf/T (mean [min, max]) | reweight: ESS/n (mean [min, max]) | weighted T_conf/T (mean [min, max]) |
+|---|---|---|---|---|---|---|"
 for g in "${GENERATORS[@]}"; do
   IN_RUN+=$'\n'"$(awk -v g="$g" '$1 == "Step" { on = 1; next } /^Loop time/ { on = 0 }
-    on && $1 > 0 && NF >= 10 { n++; t += $8; k += $9; s += $10
+    on && $1 > 0 && NF >= 12 { n++; t += $8; k += $9; s += $10; e += $11; w += $12
       if (n == 1 || $8 < tl) tl = $8; if (n == 1 || $8 > th) th = $8
-      if (n == 1 || $9 < kl) kl = $9; if (n == 1 || $9 > kh) kh = $9 }
-    END { printf "| %s | %d | %.3f [%.3f, %.3f] | %.3f | %.2f [%.2f, %.2f] |", g, n, k / n, kl, kh, s / n, t / n, tl, th }' \
+      if (n == 1 || $9 < kl) kl = $9; if (n == 1 || $9 > kh) kh = $9
+      if (n == 1 || $11 < el) el = $11; if (n == 1 || $11 > eh) eh = $11
+      if (n == 1 || $12 < wl) wl = $12; if (n == 1 || $12 > wh) wh = $12 }
+    END { printf "| %s | %d | %.3f [%.3f, %.3f] | %.3f | %.2f [%.2f, %.2f] | %.2f [%.2f, %.2f] | %.2f [%.2f, %.2f] |",
+                 g, n, k / n, kl, kh, s / n, t / n, tl, th, e / n, el, eh, w / n, wl, wh }' \
     "$OUT/samples/$g.log")"
 done
 
@@ -171,7 +175,14 @@ INPUTS=("$OUT/md/independent-$TT.dump" "$OUT/md/biased-$TB.dump") LABELS=(-l "in
 if [ -n "$WINDOW_MD" ]; then INPUTS+=("$OUT/md/window-$TT.dump"); LABELS+=(-l "biased: $WINDOW_LABEL"); fi
 for g in "${GENERATORS[@]}"; do INPUTS+=("$OUT/samples/$g.xyz"); LABELS+=(-l "generator $g (fix drift/boltzmann)"); done
 "$BIN/drift-compare" -d "$DATA_FILE" "$OUT/md/reference.dump" "${INPUTS[@]}" --reference-label "reference MD $TT" "${LABELS[@]}" \
-  --forcefield "$FF" --ksd-temperature "$T_TARGET" -o "$OUT/report" >/dev/null
+  --forcefield "$FF" --ksd-temperature "$T_TARGET" --ksd-samples 10000 --stein-weights -o "$OUT/report" >/dev/null
+
+step "compare: the first generator's samples under the other weightings (kernel QP; the fix's own reweight yes)"
+G0="${GENERATORS[0]}"
+"$BIN/drift-compare" -d "$DATA_FILE" "$OUT/md/reference.dump" "$OUT/samples/$G0.xyz" "$OUT/samples/$G0.xyz" \
+  --reference-label "reference MD $TT" -l "generator $G0" -l "generator $G0 (fix)" --weights - frames \
+  --forcefield "$FF" --ksd-temperature "$T_TARGET" --ksd-samples 10000 --stein-weights --stein-method kernel --no-plots \
+  -o "$OUT/report-weightings" >/dev/null
 
 step "MD cost: integrated autocorrelation times with standard errors (same Langevin dynamics)"
 "$BIN/drift-torsion-acf" -d "$DATA_FILE" "$OUT/md/autocorrelation.dump" --steps-per-frame "$ACF_EVERY" \
@@ -213,6 +224,19 @@ step "report"
   echo "LAMMPS, metric from the model's manifest; 0 and 1 for Boltzmann samples):"
   echo
   echo "$IN_RUN"
+  echo
+  echo "Rows marked \"Stein moment weights\" are the ensemble above them weighted by drift-compare --stein-weights"
+  echo "(the first 10000 conformations, forces and energies from LAMMPS, target $T_TARGET; docs/method.md): no generator"
+  echo "likelihood and no reference are used. For the biased MD sets this reweights MD at $TB to $T_TARGET."
+  echo "The fix's own weights (\`reweight yes\`: batches of 1000, no Laplacian identities) are in its log and in the"
+  echo "samples' weight= keys (\`drift-compare --weights frames\`)."
+  echo
+  echo "The first generator's samples weighted by the kernel QP (black-box importance sampling, \`--stein-method"
+  echo "kernel\`) and by the fix's own weights (\`reweight yes\`, read back with \`--weights frames\`):"
+  echo
+  sed -n '/^| ensemble | samples | valid/,/^$/p' "$OUT/report-weightings/report.md"
+  sed -n '/^| ensemble | samples | KSD/,/^$/p' "$OUT/report-weightings/report.md"
+  sed -n '/^| ensemble | method/,/^$/p' "$OUT/report-weightings/report.md"
   echo
   echo "Plots: $(ls "$OUT/report"/*.png | xargs -n1 basename | sed 's|^|report/|' | tr '\n' ' ')"
   echo
