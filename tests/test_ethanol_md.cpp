@@ -11,6 +11,7 @@
 #include "drift/ensemble_stats.hpp"
 #include "drift/lammps_labeller.hpp"
 #include "drift/stein.hpp"
+#include "drift/stein_moments.hpp"
 #include "drift/topology.hpp"
 #include "test_util.hpp"
 
@@ -190,4 +191,46 @@ TEST_F(EthanolMD, SteinChecksNeedNoReference) {
               at500.temperature_ratio_error, at800.temperature_ratio, at800.temperature_ratio_error, bad.ksd2, bad.standard_error,
               bad.temperature_ratio);
   EXPECT_GT(bad.temperature_ratio, 1.5);
+}
+
+TEST_F(EthanolMD, SteinMomentWeightsLeaveBoltzmannSamplesAloneAndCorrectHotOnes) {
+  // Exact samples (500 K MD scored at 500 K) satisfy every Stein identity of the chart within noise
+  // and keep nearly uniform weights; 800 K MD weighted to 500 K moves its T_conf/T to 1 and its mean
+  // energy towards the 500 K run's. Fails if the polynomial fields lose their divergence term
+  // (largest |z| of exact samples 16.5, ESS/n 0.10) or the configurational-temperature windows their
+  // Laplacian (|z| 24.8). (Dropping the chart's orbit-volume term does not show at n = 1280.)
+  LabellerSettings ls;
+  ls.data_file = drift_test::ethanol_data();
+  ls.forcefield_file = drift_test::source_path("examples/ethanol/forcefield.lmp");
+  LammpsLabeller labeller(*topo_, ls);
+  const double beta = 1.0 / (kBoltzmannReal * 500);
+  const auto metric = stein_metric(topo_->template_positions, beta, [&](std::vector<Conformation>& c) { labeller.label(c); });
+  auto label = [&](std::vector<Conformation>& c) { labeller.label(c); };
+  SteinMomentSettings s;
+  s.laplacian_powers = 6;
+  auto with_forces = [&](std::vector<Conformation> confs) {
+    for (auto& c : confs) c.f.clear();
+    labeller.label(confs);
+    return confs;
+  };
+  const auto cold = with_forces(cold_a_->confs), hot = with_forces(hot_->confs);
+  const auto exact = stein_moment_weights(cold, beta, metric, *topo_, s, label);
+  const auto heated = stein_moment_weights(hot, beta, metric, *topo_, s, label);
+  auto mean_energy = [](const std::vector<Conformation>& c, const std::vector<double>& w) {
+    double e = 0;
+    for (size_t k = 0; k < c.size(); ++k) e += w[k] * c[k].energy;
+    return e;
+  };
+  const std::vector<double> uniform_cold(cold.size(), 1.0 / cold.size()), uniform_hot(hot.size(), 1.0 / hot.size());
+  const double e_cold = mean_energy(cold, uniform_cold), e_hot = mean_energy(hot, uniform_hot);
+  const double e_weighted = mean_energy(hot, heated.weights);
+  std::printf("moment weights: 500 K ESS/n %.3f, largest |z| %.2f of %zu identities; 800 K -> 500 K: ESS/n %.3f, "
+              "T_conf/T %.3f +- %.3f, <E> %.2f -> %.2f (500 K run %.2f)\n", exact.effective_sample_size / cold.size(),
+              exact.moment_z_uniform, exact.features, heated.effective_sample_size / hot.size(), heated.temperature_ratio,
+              heated.temperature_ratio_error, e_hot, e_weighted, e_cold);
+  EXPECT_GT(exact.effective_sample_size / cold.size(), 0.8);
+  EXPECT_LT(exact.moment_z_uniform, 4.5);
+  EXPECT_GT(heated.moment_z_uniform, 10.0);
+  EXPECT_NEAR(heated.temperature_ratio, 1.0, 3 * heated.temperature_ratio_error + 0.02);
+  EXPECT_LT(std::fabs(e_weighted - e_cold), 0.75 * std::fabs(e_hot - e_cold));  // measured: 43% of the way
 }

@@ -101,9 +101,9 @@ void symmetric_eigen(std::vector<std::vector<double>>& a, std::vector<double>& v
 // alignment's own stationarity condition), the orthogonal complement of the rigid motions at r. On L
 // the Boltzmann density is exp(-beta E(r + u)) |det B(u)|, B = sum_i (x_i . r_i) I - r_i x_i^T the
 // orbit volume of the rotations (the Eckart-frame Jacobian), so the score on L is the projection of
-// beta F + grad log |det B| (grad_i = tr(B^-1) r_i - B^-1 r_i). Without that term and without the
-// exact projection the Stein identity fails at the level that importance weights amplify (exact MD
-// samples were reweighted 0.6 kcal/mol cold: docs/method.md). Whitening by beta H restricted to L:
+// beta F + grad log |det B| (grad_i = tr(B^-1) r_i - B^-1 r_i): Stein's identity then holds exactly in
+// this chart, which importance weights rely on (the term is small for ethanol: below the noise of
+// 10^4 samples; docs/method.md). Whitening by beta H restricted to L:
 // z = L^1/2 V^T u, s_z = L^-1/2 V^T s, V the restricted metric's eigenvectors (orthonormal in L).
 struct Chart {
   std::vector<double> r;       // centred reference, 3N
