@@ -536,6 +536,10 @@ void FixDriftBoltzmann::stein_weights(const std::vector<double> &energies)
       if (!w.converged)
         error->warning(FLERR, "Fix drift/boltzmann: the Stein weights of batch {} stopped at gap {} above the tolerance",
                        events, w.gap);
+      if (events == 1 && (w.effective_sample_size < 0.05 * nmol || w.moment_z_weighted > 5))
+        error->warning(FLERR, "Fix drift/boltzmann: the Stein weights of the first batch have ESS/n {:.3f} and a largest "
+                              "weighted identity |z| of {:.1f}: the samples are too far from the target for weights to "
+                              "correct (docs/method.md)", w.effective_sample_size / nmol, w.moment_z_weighted);
       if (4 * w.features > (size_t) nmol && events == 1)
         error->warning(FLERR, "Fix drift/boltzmann: reweight fits {} Stein identities to batches of {} molecules: the "
                               "weights are noisy below 4 molecules per identity (docs/method.md)", w.features, nmol);

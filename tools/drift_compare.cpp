@@ -180,6 +180,13 @@ Ensemble read_ensemble(const std::string& path, const drift::Topology& topo, con
       if (!s.converged)
         std::cerr << "drift-compare: warning: the Stein weights of " << path << " did not reach the tolerance "
                   << opt.stein_tolerance << " (gap " << s.gap << "): raise --stein-tolerance or use fewer --ksd-samples\n";
+      // The measured limits (docs/method.md): a collapsed ESS, or identities the weights cannot
+      // meet, mean the samples are too far from the target for a reweighting to be trusted.
+      if (s.effective_sample_size < 0.05 * confs.size() || (s.features && s.moment_z_weighted > 5))
+        std::cerr << "drift-compare: warning: the Stein weights of " << path << " are not to be trusted: ESS/n "
+                  << s.effective_sample_size / confs.size()
+                  << (s.features ? ", largest weighted identity |z| " + std::to_string(s.moment_z_weighted) : std::string())
+                  << " (the samples are too far from the target for weights to correct; docs/method.md)\n";
       if (!weights_file.empty()) write_weights(weights_file, confs, s.weights, path, s);
       Weighted w = weighted_stats(confs, s.weights, topo, opt);
       // The same ruler as the unweighted KSD (IMQ, --ksd-bandwidth), whichever method chose the weights.
