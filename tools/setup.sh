@@ -14,6 +14,7 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
+  gromacs gromacs-data python3
 )
 
 log() { printf '[setup] %s\n' "$*"; }
