@@ -307,7 +307,10 @@ int main(int argc, char** argv) {
       "  torsion W1    Wasserstein-1 distance on the circle (degrees) of the same, labelled and label-free.\n"
       "  wells         populations of the wells of the reference's torsion density (arcs between its\n"
       "                minima), with standard errors over independent molecules, and z of each difference.\n"
-      "  E W1          exact Wasserstein-1 distance between the molecule potential-energy distributions.\n"};
+      "  E W1          exact Wasserstein-1 distance between the molecule potential-energy distributions.\n"
+      "  Ramachandran  for peptides (backbone found from the bond graph: C'-N-CA-C' and N-CA-C'-N): JSD of\n"
+      "                36x36 (phi, psi) histograms and the populations of the C5, C7eq, alphaR and alphaL/C7ax\n"
+      "                basins with standard errors and z.\n"};
   app.add_option("-d,--data", opt.data_file, "LAMMPS data file of the molecule (atom types, masses, bonds)")
       ->required()->check(CLI::ExistingFile);
   app.add_option("reference", opt.reference, "reference ensemble (dump or extxyz)")->required()->check(CLI::ExistingFile);
@@ -329,7 +332,8 @@ int main(int argc, char** argv) {
   app.add_option("--max", opt.limits,
                  "fail (exit 3) when a metric of any sample exceeds a limit: NAME=VALUE with NAME one of hr_tvd, "
                  "pair_type_tvd, bond_mae, torsion_jsd (labelled), torsion_jsd_label_free, torsion_w1_label_free (degrees), "
-                 "well_z_label_free (largest |z| of a well population), energy_w1, energy_mean_diff, ksd (KSD^2), "
+                 "well_z_label_free (largest |z| of a well population), ramachandran_jsd, ramachandran_basin_z (largest |z| of a "
+                 "basin population), energy_w1, energy_mean_diff, ksd (KSD^2), "
                  "invalid@TOL (1 - valid fraction)");
   app.add_option("--ksd-temperature", opt.ksd_temperature,
                  "target temperature (K): adds the reference-free kernel Stein discrepancy and configurational "
@@ -475,6 +479,10 @@ int main(int argc, char** argv) {
         else if (name == "torsion_w1_label_free") value = r.torsion_w1_label_free_max;
         else if (name == "well_z_label_free") value = r.well_z_label_free_max;
         else if (name == "energy_w1") value = r.energy_w1;
+        else if (name == "ramachandran_jsd" || name == "ramachandran_basin_z") {
+          if (r.ramachandran.empty()) throw std::runtime_error("--max " + name + ": the molecule has no peptide backbone (phi, psi)");
+          value = name == "ramachandran_jsd" ? r.ramachandran_jsd_max : r.ramachandran_basin_z_max;
+        }
         else if (name == "energy_mean_diff") value = std::fabs(r.energy_mean_sample - r.energy_mean_reference);
         else if (name == "ksd") {
           if (r.stein.count == 0) throw std::runtime_error("--max ksd needs --ksd-temperature");

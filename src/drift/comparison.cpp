@@ -133,6 +133,32 @@ Comparison compare(const EnsembleStats& reference, const EnsembleStats& sample, 
   c.n_energy_sample = sample.energies().size();
   mean_and_std(reference.energies(), reference.energy_weights(), c.energy_mean_reference, c.energy_std_reference);
   mean_and_std(sample.energies(), sample.energy_weights(), c.energy_mean_sample, c.energy_std_sample);
+  for (size_t p = 0; p < reference.ramachandran_pairs().size(); ++p) {
+    RamachandranComparison r;
+    r.label = reference.ramachandran_pairs()[p].label;
+    r.jsd = jensen_shannon(reference.ramachandran_histograms()[p], sample.ramachandran_histograms()[p]);
+    auto basins = [](const std::vector<float>& angles) {
+      std::vector<int> b(angles.size() / 2);
+      for (size_t k = 0; k < b.size(); ++k) b[k] = ramachandran_basin(angles[2 * k], angles[2 * k + 1]);
+      return b;
+    };
+    const auto pr = category_populations(basins(reference.ramachandran_angles(p)), 1, kRamachandranBasins,
+                                         reference.molecules(), &reference.weights());
+    const auto ps = category_populations(basins(sample.ramachandran_angles(p)), 1, kRamachandranBasins, sample.molecules(),
+                                         &sample.weights());
+    for (int b = 0; b < kRamachandranBasins; ++b) {
+      RamachandranComparison::Basin basin;
+      basin.name = ramachandran_basin_name(b);
+      basin.reference = pr[b];
+      basin.sample = ps[b];
+      const double se = std::hypot(pr[b].standard_error, ps[b].standard_error);
+      basin.z = se > 0 ? (ps[b].value - pr[b].value) / se : (ps[b].value == pr[b].value ? 0.0 : INFINITY);
+      c.ramachandran_basin_z_max = std::max(c.ramachandran_basin_z_max, std::fabs(basin.z));
+      r.basins.push_back(basin);
+    }
+    c.ramachandran_jsd_max = std::max(c.ramachandran_jsd_max, r.jsd);
+    c.ramachandran.push_back(std::move(r));
+  }
   c.energy_w1 = wasserstein1(reference.energies(), reference.energy_weights(), sample.energies(), sample.energy_weights());
   return c;
 }

@@ -29,6 +29,19 @@ struct TorsionComparison {
 };
 
 // Weighted ensembles (importance weights per conformation) enter every metric with their weights.
+// One backbone (phi, psi) pair: JSD of the torus histograms and the basin populations
+// (docs/metrics.md, src/drift/backbone.hpp) with standard errors and z of each difference.
+struct RamachandranComparison {
+  struct Basin {
+    std::string name;
+    Population reference, sample;
+    double z = 0;
+  };
+  std::string label;
+  double jsd = 0;  // nats
+  std::vector<Basin> basins;
+};
+
 // How a weighted sample ensemble got its weights (drift-compare --stein-weights or --weights).
 struct WeightingSummary {
   std::string method;          // empty: the ensemble is not weighted by drift-compare
@@ -63,6 +76,8 @@ struct Comparison {
   double energy_mean_reference, energy_mean_sample;         // weighted; NaN when no energies
   double energy_std_reference, energy_std_sample;           // weighted, see mean_and_std
   double energy_w1;                                         // NaN when no energies
+  std::vector<RamachandranComparison> ramachandran;         // empty for a molecule without a peptide backbone
+  double ramachandran_jsd_max = 0, ramachandran_basin_z_max = 0;
   SteinDiscrepancy stein;                                   // reference-free; count 0 when not computed
   WeightingSummary weighting;
 };

@@ -28,6 +28,10 @@ EnsembleStats::EnsembleStats(const Topology& topo, const MetricSettings& setting
   fine_hists_.assign(torsions_.size(), Histogram(-180.0, 180.0, settings.torsion_w1_bins));
   fine_pooled_hists_ = fine_hists_;
   angles_.resize(torsions_.size());
+  rama_pairs_ = find_ramachandran_pairs(topo);
+  const int rb = settings.ramachandran_bins;
+  rama_hists_.assign(rama_pairs_.size(), Histogram(0.0, static_cast<double>(rb * rb), rb * rb));
+  rama_angles_.resize(rama_pairs_.size());
 }
 
 void EnsembleStats::add(const Conformation& c, double weight) {
@@ -58,6 +62,16 @@ void EnsembleStats::add(const Conformation& c, double weight) {
     }
   min_nonbonded_.push_back(closest);
   for (const auto& b : topo_.bonds) bond_lengths_.push_back(static_cast<float>(distance(c.x, b[0], b[1])));
+  for (size_t p = 0; p < rama_pairs_.size(); ++p) {
+    const auto& r = rama_pairs_[p];
+    const double phi = dihedral_degrees(c.x, r.phi[0], r.phi[1], r.phi[2], r.phi[3]);
+    const double psi = dihedral_degrees(c.x, r.psi[0], r.psi[1], r.psi[2], r.psi[3]);
+    const int rb = settings_.ramachandran_bins;
+    auto bin = [&](double a) { return std::min(rb - 1, std::max(0, static_cast<int>(std::floor((a + 180.0) / 360.0 * rb)))); };
+    rama_hists_[p].add(bin(phi) * rb + bin(psi) + 0.5, hw);
+    rama_angles_[p].push_back(static_cast<float>(phi));
+    rama_angles_[p].push_back(static_cast<float>(psi));
+  }
   for (size_t t = 0; t < torsions_.size(); ++t) {
     const auto angles = pooled_dihedrals(c.x, torsions_[t]);
     torsion_hists_[t].add(angles[0], hw);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "drift/backbone.hpp"
 #include "drift/frames.hpp"
 #include "drift/histogram.hpp"
 #include "drift/topology.hpp"
@@ -23,6 +24,7 @@ struct MetricSettings {
   double dr = 0.02;              // h(r) bin width
   int torsion_bins = 36;         // 10 degree bins over [-180, 180)
   int torsion_w1_bins = 720;     // 0.5 degree bins for the circular Wasserstein-1 distance
+  int ramachandran_bins = 36;    // per axis of the (phi, psi) histogram (10 degrees)
   std::vector<double> validity_tolerances{0.1, 0.2};  // Angstrom, bond vs reference mean
   double clash_distance = 0.75;  // Angstrom, closest allowed non-bonded pair
   double bond_plot_halfwidth = 0.35;  // bond histogram range: reference mean +- this
@@ -52,6 +54,11 @@ class EnsembleStats {
   // Torsion t's pooled angles (degrees), count x torsions()[t].pooled.size(); the labelled angle first.
   const std::vector<float>& torsion_angles(size_t t) const { return angles_[t]; }
   const std::vector<long>& molecules() const { return molecules_; }  // molecule ID of each conformation
+  // Backbone (phi, psi) pairs (none for a molecule without peptide bonds), their torus histograms
+  // (bins^2, flattened phi-major) and every conformation's angles (degrees, phi then psi).
+  const std::vector<RamachandranPair>& ramachandran_pairs() const { return rama_pairs_; }
+  const std::vector<Histogram>& ramachandran_histograms() const { return rama_hists_; }
+  const std::vector<float>& ramachandran_angles(size_t p) const { return rama_angles_[p]; }
   // Weighted mean length of each bond (zeros when empty, NaN when the total weight is 0).
   std::vector<double> bond_means() const;
   const std::vector<float>& bond_lengths() const { return bond_lengths_; }  // count x n_bonds
@@ -75,6 +82,9 @@ class EnsembleStats {
   std::vector<Torsion> torsions_;
   std::vector<Histogram> torsion_hists_, pooled_hists_, fine_hists_, fine_pooled_hists_;
   std::vector<std::vector<float>> angles_;
+  std::vector<RamachandranPair> rama_pairs_;
+  std::vector<Histogram> rama_hists_;
+  std::vector<std::vector<float>> rama_angles_;
   std::vector<long> molecules_;
   std::vector<float> bond_lengths_;
   std::vector<float> min_nonbonded_;

@@ -51,6 +51,7 @@ std::string comparisons_to_json(const NamedEnsemble& reference, const std::vecto
                    {"hr_bin_angstrom", settings.dr},
                    {"torsion_bins", settings.torsion_bins},
                    {"torsion_w1_bins", settings.torsion_w1_bins},
+                   {"ramachandran_bins", settings.ramachandran_bins},
                    {"validity_tolerances_angstrom", settings.validity_tolerances},
                    {"clash_distance_angstrom", settings.clash_distance},
                    {"jsd_log_base", "e"}};
@@ -106,6 +107,20 @@ std::string comparisons_to_json(const NamedEnsemble& reference, const std::vecto
            {"label_free", {{"atoms", t.pooled_label}, {"pooled_dihedrals", t.pooled}, {"rotor_symmetry", t.symmetry},
                            {"jsd", number_or_null(t.jsd_label_free)}, {"w1_degrees", number_or_null(t.w1_label_free)},
                            {"wells", wells(t.wells_label_free)}}}});
+    }
+    r["ramachandran"] = nlohmann::json::array();
+    for (const auto& rc : c.ramachandran) {
+      auto basins = nlohmann::json::array();
+      for (const auto& b : rc.basins)
+        basins.push_back({{"name", b.name}, {"reference", number_or_null(b.reference.value)},
+                          {"reference_standard_error", number_or_null(b.reference.standard_error)},
+                          {"sample", number_or_null(b.sample.value)},
+                          {"sample_standard_error", number_or_null(b.sample.standard_error)}, {"z", number_or_null(b.z)}});
+      r["ramachandran"].push_back({{"pair", rc.label}, {"jsd", number_or_null(rc.jsd)}, {"basins", basins}});
+    }
+    if (!c.ramachandran.empty()) {
+      r["ramachandran_jsd_max"] = number_or_null(c.ramachandran_jsd_max);
+      r["ramachandran_basin_z_max"] = number_or_null(c.ramachandran_basin_z_max);
     }
     r["energy"] = {{"samples_with_energy", c.n_energy_sample},
                    {"mean", number_or_null(c.energy_mean_sample)},
@@ -191,6 +206,26 @@ std::string comparisons_to_markdown(const NamedEnsemble& reference, const std::v
             md << "\n";
           }
         }
+    }
+  }
+  if (!rows.empty() && !rows[0].ramachandran.empty()) {
+    for (size_t p = 0; p < rows[0].ramachandran.size(); ++p) {
+      const auto& rr = rows[0].ramachandran[p];
+      md << "\nRamachandran " << rr.label << ": JSD (nats) of " << settings.ramachandran_bins << "x"
+         << settings.ramachandran_bins << " torus histograms, basin populations (value +- standard error; z):\n\n"
+         << "| ensemble | JSD |";
+      for (const auto& b : rr.basins) md << " " << b.name << " | z |";
+      md << "\n|---|---|";
+      for (size_t k = 0; k < rr.basins.size(); ++k) md << "---|---|";
+      md << "\n| " << reference.label << " (reference) | |";
+      for (const auto& b : rr.basins) md << " " << fmt(b.reference.value, 4) << " +- " << fmt(b.reference.standard_error, 4) << " | |";
+      md << "\n";
+      for (const auto& c : rows) {
+        md << "| " << c.label << " | " << fmt(c.ramachandran[p].jsd, 4) << " |";
+        for (const auto& b : c.ramachandran[p].basins)
+          md << " " << fmt(b.sample.value, 4) << " +- " << fmt(b.sample.standard_error, 4) << " | " << fmt(b.z, 1) << " |";
+        md << "\n";
+      }
     }
   }
   bool stein = reference.stein.count > 0;

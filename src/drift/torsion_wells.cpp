@@ -77,10 +77,10 @@ TorsionWells find_wells(const Histogram& h, double min_contrast) {
   return w;
 }
 
-std::vector<Population> well_populations(const std::vector<float>& angles, int per, const std::vector<long>& cluster,
-                                         const TorsionWells& wells, const std::vector<double>* weights) {
-  const size_t n = cluster.size(), k_wells = wells.size();
-  if (per < 1 || angles.size() != n * static_cast<size_t>(per))
+std::vector<Population> category_populations(const std::vector<int>& category, int per, size_t k_wells,
+                                             const std::vector<long>& cluster, const std::vector<double>* weights) {
+  const size_t n = cluster.size();
+  if (per < 1 || category.size() != n * static_cast<size_t>(per))
     throw std::invalid_argument("well_populations: angles and clusters do not match");
   if (weights && weights->size() != n)
     throw std::invalid_argument("well_populations: need one weight per conformation, got " +
@@ -88,6 +88,8 @@ std::vector<Population> well_populations(const std::vector<float>& angles, int p
   if (weights)
     for (double w : *weights)
       if (!std::isfinite(w) || w < 0) throw std::invalid_argument("well_populations: weights must be finite and >= 0");
+  for (int c : category)
+    if (c < 0 || static_cast<size_t>(c) >= k_wells) throw std::invalid_argument("category_populations: a category out of range");
   auto weight = [&](size_t c) { return weights ? (*weights)[c] : 1.0; };
   std::vector<Population> out(k_wells);
   if (n == 0) return out;
@@ -102,7 +104,7 @@ std::vector<Population> well_populations(const std::vector<float>& angles, int p
     s.first += wc;
     total_weight += wc;
     for (int k = 0; k < per; ++k) {
-      const int w = wells.well_of(angles[c * per + k]);
+      const int w = category[c * per + k];
       s.second[w] += wc / per;
       total[w] += wc / per;
     }
@@ -121,7 +123,7 @@ std::vector<Population> well_populations(const std::vector<float>& angles, int p
     if (independent) {
       for (size_t c = 0; c < n; ++c) {
         double f = 0;
-        for (int k = 0; k < per; ++k) f += (wells.well_of(angles[c * per + k]) == static_cast<int>(w)) / static_cast<double>(per);
+        for (int k = 0; k < per; ++k) f += (category[c * per + k] == static_cast<int>(w)) / static_cast<double>(per);
         const double d = weight(c) * (f - p);
         var += d * d;
       }
@@ -134,6 +136,15 @@ std::vector<Population> well_populations(const std::vector<float>& angles, int p
     out[w].standard_error = groups > 1 ? std::sqrt(var * groups / (groups - 1)) / total_weight : 0.0;
   }
   return out;
+}
+
+std::vector<Population> well_populations(const std::vector<float>& angles, int per, const std::vector<long>& cluster,
+                                         const TorsionWells& wells, const std::vector<double>* weights) {
+  if (per < 1 || angles.size() != cluster.size() * static_cast<size_t>(per))
+    throw std::invalid_argument("well_populations: angles and clusters do not match");
+  std::vector<int> category(angles.size());
+  for (size_t k = 0; k < angles.size(); ++k) category[k] = wells.well_of(angles[k]);
+  return category_populations(category, per, wells.size(), cluster, weights);
 }
 
 }  // namespace drift

@@ -34,6 +34,11 @@ struct Population {
 // Standard errors by linearising the ratio estimator: for independent conformations (one cluster, or
 // every cluster one conformation) SE^2 = n/(n-1) sum_c w_c^2 (f_c - p)^2 / (sum w)^2, otherwise over the
 // G clusters SE^2 = G/(G-1) sum_g (sum_{c in g} w_c (f_c - p))^2 / (sum w)^2. NaN when the weights sum to 0.
+// The same for conformations sorted into categories directly (category[c * per + k] in [0, count)),
+// e.g. Ramachandran basins.
+std::vector<Population> category_populations(const std::vector<int>& category, int per, size_t count,
+                                             const std::vector<long>& cluster, const std::vector<double>* weights = nullptr);
+
 std::vector<Population> well_populations(const std::vector<float>& angles, int per, const std::vector<long>& cluster,
                                          const TorsionWells& wells, const std::vector<double>* weights = nullptr);
 
