@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
@@ -374,6 +375,53 @@ std::vector<std::string> write_plots(const std::string& dir, const NamedEnsemble
     }
     gp << "unset multiplot\nset autoscale x\nset terminal png size 1000,700 font ',11'\n";
     pngs.push_back(dir + "/" + name + ".png");
+  }
+  for (size_t p = 0; p < reference.stats->ramachandran_pairs().size(); ++p) {
+    // Ramachandran maps (one panel per ensemble, -ln of the density in kT above its minimum) and
+    // the free-energy profile along phi.
+    const int rb = reference.stats->settings().ramachandran_bins;
+    const std::string name = "ramachandran_" + sanitize(reference.stats->ramachandran_pairs()[p].label.substr(
+                                 0, reference.stats->ramachandran_pairs()[p].label.find(' ')));
+    std::ofstream map(dir + "/" + name + ".dat");
+    std::vector<std::vector<double>> profiles;
+    const double width = 360.0 / rb;
+    for (const auto& e : all) {
+      const auto prob = e.stats->ramachandran_histograms()[p].probabilities();  // [under, bins..., over]
+      double top = 0;
+      for (int k = 0; k < rb * rb; ++k) top = std::max(top, prob[k + 1]);
+      map << "# " << e.label << "\n";
+      std::vector<double> marginal(rb, 0.0);
+      for (int i = 0; i < rb; ++i) {
+        for (int j = 0; j < rb; ++j) {
+          const double v = prob[i * rb + j + 1];
+          marginal[i] += v;
+          map << -180 + (i + 0.5) * width << " " << -180 + (j + 0.5) * width << " "
+              << (v > 0 && top > 0 ? -std::log(v / top) : NAN) << "\n";
+        }
+        map << "\n";
+      }
+      map << "\n\n";
+      double mtop = 0;
+      for (double v : marginal) mtop = std::max(mtop, v);
+      for (double& v : marginal) v = v > 0 && mtop > 0 ? -std::log(v / mtop) : NAN;
+      profiles.push_back(marginal);
+    }
+    map.close();
+    const int cols = std::min<int>(3, static_cast<int>(all.size()));
+    const int rows_n = (static_cast<int>(all.size()) + cols - 1) / cols;
+    gp << "set terminal png size " << 520 * cols << "," << 470 * rows_n << " font ',10'\nset output "
+       << quote(dir + "/" + name + ".png") << "\nset multiplot layout " << rows_n << "," << cols << "\n"
+       << "set xrange [-180:180]\nset yrange [-180:180]\nset cbrange [0:8]\nset xlabel 'phi (degrees)'\n"
+       << "set ylabel 'psi (degrees)'\nset cblabel 'free energy (kT)'\nset palette rgbformulae 33,13,10\n";
+    for (size_t k = 0; k < all.size(); ++k)
+      gp << "set title " << quote(all[k].label) << "\nplot " << quote(dir + "/" + name + ".dat") << " index " << k
+         << " using 1:2:3 with image notitle\n";
+    gp << "unset multiplot\nset autoscale\nunset cbrange\nset terminal png size 1000,700 font ',11'\n";
+    pngs.push_back(dir + "/" + name + ".png");
+    std::vector<double> x(rb);
+    for (int i = 0; i < rb; ++i) x[i] = -180 + (i + 0.5) * width;
+    plot_block(name + "_phi", "free energy along phi (" + reference.stats->ramachandran_pairs()[p].label + ")",
+               "phi (degrees)", "-ln p(phi) (kT above the minimum)", x, profiles);
   }
   {
     // Bond-length deviation from the reference mean, all bonds pooled.
