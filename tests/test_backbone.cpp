@@ -1,4 +1,8 @@
-// Backbone (phi, psi) from the bond graph and the Ramachandran basins.
+// Backbone (phi, psi) from the bond graph, the Ramachandran basins and the torus Wasserstein-2.
+#include <cmath>
+#include <initializer_list>
+#include <utility>
+
 #include "drift/backbone.hpp"
 #include "drift/topology.hpp"
 #include "test_util.hpp"
@@ -27,4 +31,33 @@ TEST(Backbone, BasinsPartitionThePlane) {
   EXPECT_STREQ(ramachandran_basin_name(ramachandran_basin(70, -60)), "alphaL/C7ax");
   EXPECT_STREQ(ramachandran_basin_name(ramachandran_basin(-120, 50)), "C7eq");
   EXPECT_STREQ(ramachandran_basin_name(ramachandran_basin(-120.01, 49.99)), "alphaR");
+}
+
+#include "drift/torus_transport.hpp"
+
+namespace {
+// A bins x bins histogram with unit masses at the bins of the given (phi, psi) points (radians).
+Histogram torus_histogram(std::initializer_list<std::pair<double, double>> points, int bins) {
+  Histogram h(0.0, static_cast<double>(bins * bins), bins * bins);
+  auto bin = [&](double a) { return static_cast<int>(std::floor((a + M_PI) / (2 * M_PI) * bins)); };
+  for (const auto& [phi, psi] : points) h.add(bin(phi) * bins + bin(psi) + 0.5);
+  return h;
+}
+}  // namespace
+
+// Fails if the distance is not periodic (the wrapped pair would cost 6 rad), if the plan's cost is
+// not the squared distance, or if the mass is not split as the histograms say.
+TEST(TorusTransport, KnownDistances) {
+  const int bins = 36;
+  const double w = 2 * M_PI / bins;
+  auto centre = [&](int k) { return -M_PI + (k + 0.5) * w; };
+  const auto a = torus_histogram({{centre(18), centre(18)}}, bins);
+  const auto b = torus_histogram({{centre(21), centre(20)}}, bins);  // 3 and 2 bins away
+  EXPECT_NEAR(torus_wasserstein2(a, b, bins), std::sqrt(9 + 4) * w, 0.01);
+  EXPECT_NEAR(torus_wasserstein2(a, a, bins), 0.0, 0.01);
+  const auto edge_a = torus_histogram({{centre(0), centre(18)}}, bins), edge_b = torus_histogram({{centre(35), centre(18)}}, bins);
+  EXPECT_NEAR(torus_wasserstein2(edge_a, edge_b, bins), w, 0.01);  // across the seam: one bin
+  // Half the mass moved by 4 bins: W2 = sqrt(0.5 * 16) bins.
+  const auto half = torus_histogram({{centre(18), centre(18)}, {centre(22), centre(18)}}, bins);
+  EXPECT_NEAR(torus_wasserstein2(a, half, bins), std::sqrt(0.5 * 16) * w, 0.01);
 }

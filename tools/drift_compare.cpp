@@ -332,8 +332,8 @@ int main(int argc, char** argv) {
   app.add_option("--max", opt.limits,
                  "fail (exit 3) when a metric of any sample exceeds a limit: NAME=VALUE with NAME one of hr_tvd, "
                  "pair_type_tvd, bond_mae, torsion_jsd (labelled), torsion_jsd_label_free, torsion_w1_label_free (degrees), "
-                 "well_z_label_free (largest |z| of a well population), ramachandran_jsd, ramachandran_basin_z (largest |z| of a "
-                 "basin population), energy_w1, energy_mean_diff, ksd (KSD^2), "
+                 "well_z_label_free (largest |z| of a well population), ramachandran_jsd, ramachandran_w2 (radians), ramachandran_basin_z "
+                 "(largest |z| of a basin population), energy_w1, energy_mean_diff, ksd (KSD^2), "
                  "invalid@TOL (1 - valid fraction)");
   app.add_option("--ksd-temperature", opt.ksd_temperature,
                  "target temperature (K): adds the reference-free kernel Stein discrepancy and configurational "
@@ -479,9 +479,10 @@ int main(int argc, char** argv) {
         else if (name == "torsion_w1_label_free") value = r.torsion_w1_label_free_max;
         else if (name == "well_z_label_free") value = r.well_z_label_free_max;
         else if (name == "energy_w1") value = r.energy_w1;
-        else if (name == "ramachandran_jsd" || name == "ramachandran_basin_z") {
+        else if (name == "ramachandran_jsd" || name == "ramachandran_basin_z" || name == "ramachandran_w2") {
           if (r.ramachandran.empty()) throw std::runtime_error("--max " + name + ": the molecule has no peptide backbone (phi, psi)");
-          value = name == "ramachandran_jsd" ? r.ramachandran_jsd_max : r.ramachandran_basin_z_max;
+          value = name == "ramachandran_jsd" ? r.ramachandran_jsd_max
+                  : name == "ramachandran_w2" ? r.ramachandran_w2_max : r.ramachandran_basin_z_max;
         }
         else if (name == "energy_mean_diff") value = std::fabs(r.energy_mean_sample - r.energy_mean_reference);
         else if (name == "ksd") {

@@ -1,5 +1,7 @@
 #include "drift/comparison.hpp"
 
+#include "drift/torus_transport.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -137,6 +139,9 @@ Comparison compare(const EnsembleStats& reference, const EnsembleStats& sample, 
     RamachandranComparison r;
     r.label = reference.ramachandran_pairs()[p].label;
     r.jsd = jensen_shannon(reference.ramachandran_histograms()[p], sample.ramachandran_histograms()[p]);
+    r.torus_w2 = torus_wasserstein2(reference.ramachandran_histograms()[p], sample.ramachandran_histograms()[p],
+                                    reference.settings().ramachandran_bins);
+    c.ramachandran_w2_max = std::max(c.ramachandran_w2_max, r.torus_w2);
     auto basins = [](const std::vector<float>& angles) {
       std::vector<int> b(angles.size() / 2);
       for (size_t k = 0; k < b.size(); ++k) b[k] = ramachandran_basin(angles[2 * k], angles[2 * k + 1]);

@@ -38,7 +38,8 @@ struct RamachandranComparison {
     double z = 0;
   };
   std::string label;
-  double jsd = 0;  // nats
+  double jsd = 0;       // nats
+  double torus_w2 = 0;  // radians (torus_transport.hpp)
   std::vector<Basin> basins;
 };
 
@@ -77,7 +78,7 @@ struct Comparison {
   double energy_std_reference, energy_std_sample;           // weighted, see mean_and_std
   double energy_w1;                                         // NaN when no energies
   std::vector<RamachandranComparison> ramachandran;         // empty for a molecule without a peptide backbone
-  double ramachandran_jsd_max = 0, ramachandran_basin_z_max = 0;
+  double ramachandran_jsd_max = 0, ramachandran_basin_z_max = 0, ramachandran_w2_max = 0;
   SteinDiscrepancy stein;                                   // reference-free; count 0 when not computed
   WeightingSummary weighting;
 };

@@ -117,11 +117,13 @@ std::string comparisons_to_json(const NamedEnsemble& reference, const std::vecto
                           {"reference_standard_error", number_or_null(b.reference.standard_error)},
                           {"sample", number_or_null(b.sample.value)},
                           {"sample_standard_error", number_or_null(b.sample.standard_error)}, {"z", number_or_null(b.z)}});
-      r["ramachandran"].push_back({{"pair", rc.label}, {"jsd", number_or_null(rc.jsd)}, {"basins", basins}});
+      r["ramachandran"].push_back({{"pair", rc.label}, {"jsd", number_or_null(rc.jsd)},
+                                   {"torus_w2_radians", number_or_null(rc.torus_w2)}, {"basins", basins}});
     }
     if (!c.ramachandran.empty()) {
       r["ramachandran_jsd_max"] = number_or_null(c.ramachandran_jsd_max);
       r["ramachandran_basin_z_max"] = number_or_null(c.ramachandran_basin_z_max);
+      r["ramachandran_w2_max_radians"] = number_or_null(c.ramachandran_w2_max);
     }
     r["energy"] = {{"samples_with_energy", c.n_energy_sample},
                    {"mean", number_or_null(c.energy_mean_sample)},
@@ -213,16 +215,17 @@ std::string comparisons_to_markdown(const NamedEnsemble& reference, const std::v
     for (size_t p = 0; p < rows[0].ramachandran.size(); ++p) {
       const auto& rr = rows[0].ramachandran[p];
       md << "\nRamachandran " << rr.label << ": JSD (nats) of " << settings.ramachandran_bins << "x"
-         << settings.ramachandran_bins << " torus histograms, basin populations (value +- standard error; z):\n\n"
-         << "| ensemble | JSD |";
+         << settings.ramachandran_bins << " torus histograms, torus Wasserstein-2 (radians, Sinkhorn over the bins), "
+            "basin populations (value +- standard error; z):\n\n"
+         << "| ensemble | JSD | W2 (rad) |";
       for (const auto& b : rr.basins) md << " " << b.name << " | z |";
-      md << "\n|---|---|";
+      md << "\n|---|---|---|";
       for (size_t k = 0; k < rr.basins.size(); ++k) md << "---|---|";
-      md << "\n| " << reference.label << " (reference) | |";
+      md << "\n| " << reference.label << " (reference) | | |";
       for (const auto& b : rr.basins) md << " " << fmt(b.reference.value, 4) << " +- " << fmt(b.reference.standard_error, 4) << " | |";
       md << "\n";
       for (const auto& c : rows) {
-        md << "| " << c.label << " | " << fmt(c.ramachandran[p].jsd, 4) << " |";
+        md << "| " << c.label << " | " << fmt(c.ramachandran[p].jsd, 4) << " | " << fmt(c.ramachandran[p].torus_w2, 3) << " |";
         for (const auto& b : c.ramachandran[p].basins)
           md << " " << fmt(b.sample.value, 4) << " +- " << fmt(b.sample.standard_error, 4) << " | " << fmt(b.z, 1) << " |";
         md << "\n";
