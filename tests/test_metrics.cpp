@@ -380,3 +380,12 @@ TEST(EnsembleWeights, ReportShowsTheEffectiveSampleSizeOfWeightedRows) {
   EXPECT_NE(json.find("\"weighted\": true"), std::string::npos) << json;
   EXPECT_NE(json.find("\"weighted\": false"), std::string::npos) << json;
 }
+
+// Fails if W2 integrates |F^-1 difference| instead of its square, or ignores the weights.
+TEST(Wasserstein, TwoOfShiftedAndWeightedSamples) {
+  // A shift by c: W2 = c. Point masses 0 and 2 at weights (0.75, 0.25) against a mass at 0: sqrt(0.25 * 4) = 1.
+  EXPECT_NEAR(wasserstein2({0, 1, 2, 3}, {1, 1, 1, 1}, {0.5, 1.5, 2.5, 3.5}, {1, 1, 1, 1}), 0.5, 1e-12);
+  EXPECT_NEAR(wasserstein2({0, 2}, {0.75, 0.25}, {0}, {1}), 1.0, 1e-12);
+  EXPECT_NEAR(wasserstein2({0, 2}, {0.5, 0.5}, {0}, {1}), std::sqrt(2.0), 1e-12);  // W1 would be 1
+  EXPECT_TRUE(std::isnan(wasserstein2({}, {}, {1}, {1})));
+}

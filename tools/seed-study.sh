@@ -60,8 +60,8 @@ for against in "independent-${T_TARGET}K" reference; do
     --reference-label "$against" --forcefield "$EX/forcefield.lmp" --ksd-temperature "$T_TARGET" --ksd-samples 2000 \
     -o "$DIR/vs-$against" > "$DIR/vs-$against.md"
 done
-HEADER="| configuration | valid@0.1 | valid@0.2 | bond MAE | h(r) TVD | per-type TVD | torsion JSD label-free | torsion JSD labelled | torsion W1 label-free (deg) | <E> | E W1 | KSD^2 | T_conf/T |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+HEADER="| configuration | valid@0.1 | valid@0.2 | bond MAE | h(r) TVD | per-type TVD | torsion JSD label-free | torsion JSD labelled | torsion W1 label-free (deg) | <E> | E W1 | E W2 | KSD^2 | T_conf/T |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 {
   echo "# $CONFIG: $SEEDS seeds ($MOLECULE, $(sed -n 's/.*steps: \([0-9]*\).*/\1/p' "$DIR/s1.yaml" | head -1) steps, $SAMPLES samples each)"
   echo

@@ -165,6 +165,7 @@ Comparison compare(const EnsembleStats& reference, const EnsembleStats& sample, 
     c.ramachandran.push_back(std::move(r));
   }
   c.energy_w1 = wasserstein1(reference.energies(), reference.energy_weights(), sample.energies(), sample.energy_weights());
+  c.energy_w2 = wasserstein2(reference.energies(), reference.energy_weights(), sample.energies(), sample.energy_weights());
   return c;
 }
 

@@ -77,6 +77,7 @@ struct Comparison {
   double energy_mean_reference, energy_mean_sample;         // weighted; NaN when no energies
   double energy_std_reference, energy_std_sample;           // weighted, see mean_and_std
   double energy_w1;                                         // NaN when no energies
+  double energy_w2;                                         // exact 1-D W2, energy units; NaN when no energies
   std::vector<RamachandranComparison> ramachandran;         // empty for a molecule without a peptide backbone
   double ramachandran_jsd_max = 0, ramachandran_basin_z_max = 0, ramachandran_w2_max = 0;
   SteinDiscrepancy stein;                                   // reference-free; count 0 when not computed

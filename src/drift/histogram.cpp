@@ -127,6 +127,25 @@ double wasserstein1(std::vector<double> a, std::vector<double> wa, std::vector<d
   return w;
 }
 
+double wasserstein2(std::vector<double> a, std::vector<double> wa, std::vector<double> b, std::vector<double> wb) {
+  double ta = 0, tb = 0;
+  const auto sa = sorted_weighted(a, wa, ta), sb = sorted_weighted(b, wb, tb);
+  if (sa.empty() || sb.empty() || !(ta > 0) || !(tb > 0)) return std::numeric_limits<double>::quiet_NaN();
+  // W2^2 = integral over u in [0, 1] of (F_a^-1(u) - F_b^-1(u))^2: walk both quantile functions,
+  // which are constant between the merged cumulative fractions.
+  size_t i = 0, j = 0;
+  double ua = sa[0].second / ta, ub = sb[0].second / tb, u = 0, w2 = 0;
+  while (i < sa.size() && j < sb.size()) {
+    const double next = std::min(ua, ub);
+    const double d = sa[i].first - sb[j].first;
+    w2 += d * d * (next - u);
+    u = next;
+    if (ua <= next && ++i < sa.size()) ua += sa[i].second / ta;
+    if (ub <= next && ++j < sb.size()) ub += sb[j].second / tb;
+  }
+  return std::sqrt(w2);
+}
+
 }  // namespace drift
 
 namespace drift {

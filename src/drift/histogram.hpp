@@ -31,6 +31,8 @@ class Histogram {
 double total_variation(const Histogram& p, const Histogram& q);
 // Jensen-Shannon divergence in nats: in [0, ln 2].
 double jensen_shannon(const Histogram& p, const Histogram& q);
+// Exact 1-D Wasserstein-2 distance between weighted empirical distributions (weights normalised per side).
+double wasserstein2(std::vector<double> a, std::vector<double> wa, std::vector<double> b, std::vector<double> wb);
 // Exact 1-D Wasserstein-1 distance between two empirical distributions (inputs unsorted).
 double wasserstein1(std::vector<double> a, std::vector<double> b);
 // The same between weighted empirical distributions: value a[i] carries weight wa[i] (finite, >= 0;

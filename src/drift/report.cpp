@@ -130,7 +130,8 @@ std::string comparisons_to_json(const NamedEnsemble& reference, const std::vecto
                    {"std", number_or_null(c.energy_std_sample)},
                    {"reference_mean", number_or_null(c.energy_mean_reference)},
                    {"reference_std", number_or_null(c.energy_std_reference)},
-                   {"w1", number_or_null(c.energy_w1)}};
+                   {"w1", number_or_null(c.energy_w1)},
+                   {"w2", number_or_null(c.energy_w2)}};
     if (c.stein.count) r["stein"] = stein_json(c.stein);
     j["comparisons"].push_back(r);
   }
@@ -149,9 +150,9 @@ std::string comparisons_to_markdown(const NamedEnsemble& reference, const std::v
   md << ")\n\n| ensemble | samples |";
   for (double tol : settings.validity_tolerances) md << " valid@" << tol_label(tol) << " A |";
   md << " bond MAE (A) | h(r) TVD | per-type TVD | torsion JSD label-free (max) | torsion JSD labelled (max) | torsion W1 "
-        "label-free (max, deg) | <E> | E W1 |\n|---|---|";
+        "label-free (max, deg) | <E> | E W1 | E W2 |\n|---|---|";
   for (size_t k = 0; k < settings.validity_tolerances.size(); ++k) md << "---|";
-  md << "---|---|---|---|---|---|---|---|\n";
+  md << "---|---|---|---|---|---|---|---|---|\n";
   for (const auto& c : rows) {
     md << "| " << c.label << " | " << c.n_sample;
     if (c.weighted) md << " (ESS " << fmt(c.effective_samples, 0) << ")";
@@ -160,6 +161,7 @@ std::string comparisons_to_markdown(const NamedEnsemble& reference, const std::v
     md << " " << fmt(c.bond_mae, 4) << " | " << fmt(c.hr_tvd, 3) << " | " << fmt(c.pair_type_tvd_mean, 3) << " | "
        << fmt(c.torsion_jsd_label_free_max, 4) << " | " << fmt(c.torsion_jsd_max, 4) << " | "
        << fmt(c.torsion_w1_label_free_max, 2) << " | " << fmt(c.energy_mean_sample, 2) << " | " << fmt(c.energy_w1, 2)
+       << " | " << fmt(c.energy_w2, 2)
        << " |\n";
   }
   if (!rows.empty()) {
@@ -280,7 +282,7 @@ std::string comparisons_to_markdown(const NamedEnsemble& reference, const std::v
         "that does not); torsion W1 = Wasserstein-1 distance on the circle (degrees, "
      << 360.0 / settings.torsion_w1_bins
      << "-degree bins); wells = arcs between the minima of the reference's density, populations with standard errors "
-        "over independent molecules; E W1 = Wasserstein-1 distance of molecule potential energies "
+        "over independent molecules; E W1, E W2 = Wasserstein-1 and -2 distances of molecule potential energies "
         "(kcal/mol in LAMMPS real units).\n";
   return md.str();
 }
