@@ -17,6 +17,8 @@
 #include "drift/atomic_file.hpp"
 #include "drift/autocorrelation.hpp"
 #include "drift/conformation_source.hpp"
+#include "drift/backbone.hpp"
+#include "drift/geometry.hpp"
 #include "drift/torsions.hpp"
 
 namespace {
@@ -62,6 +64,15 @@ int main(int argc, char** argv) {
       obs.push_back({"cos(phi) " + t.label, "labelled", {}});
       obs.push_back({"sin(phi) " + t.label, "labelled", {}});
     }
+    // Peptide backbones: cos/sin of phi and psi and the indicator of each Ramachandran basin
+    // (unique atoms: label-free as they stand).
+    const auto backbone = drift::find_ramachandran_pairs(topo);
+    for (const auto& r : backbone) {
+      const std::string ca = r.label.substr(0, r.label.find(' '));
+      for (const char* f : {"cos(phi) ", "sin(phi) ", "cos(psi) ", "sin(psi) "}) obs.push_back({f + ca, "label-free", {}});
+      for (int b = 0; b < drift::kRamachandranBasins; ++b)
+        obs.push_back({std::string("in ") + drift::ramachandran_basin_name(b) + " " + ca, "label-free", {}});
+    }
     drift::ConformationSource source(input, topo);
     drift::Conformation c;
     bool energies = true;
@@ -82,6 +93,15 @@ int main(int argc, char** argv) {
         obs[o++].by_molecule[c.molecule].push_back(sn / angles.size());
         obs[o++].by_molecule[c.molecule].push_back(std::cos(angles[0] * M_PI / 180.0));
         obs[o++].by_molecule[c.molecule].push_back(std::sin(angles[0] * M_PI / 180.0));
+      }
+      for (const auto& r : backbone) {
+        const double phi = drift::dihedral_degrees(c.x, r.phi[0], r.phi[1], r.phi[2], r.phi[3]);
+        const double psi = drift::dihedral_degrees(c.x, r.psi[0], r.psi[1], r.psi[2], r.psi[3]);
+        for (double v : {std::cos(phi * M_PI / 180), std::sin(phi * M_PI / 180), std::cos(psi * M_PI / 180),
+                         std::sin(psi * M_PI / 180)})
+          obs[o++].by_molecule[c.molecule].push_back(v);
+        const int basin = drift::ramachandran_basin(phi, psi);
+        for (int b = 0; b < drift::kRamachandranBasins; ++b) obs[o++].by_molecule[c.molecule].push_back(basin == b ? 1.0 : 0.0);
       }
     }
     if (conformations == 0) throw std::runtime_error(input + ": no conformations");
