@@ -61,3 +61,17 @@ TEST(TorusTransport, KnownDistances) {
   const auto half = torus_histogram({{centre(18), centre(18)}, {centre(22), centre(18)}}, bins);
   EXPECT_NEAR(torus_wasserstein2(a, half, bins), std::sqrt(0.5 * 16) * w, 0.01);
 }
+
+// Fails if the shipped alanine dipeptide is the D enantiomer: L has (N - CA) . ((C' - CA) x (CB - CA)) > 0,
+// as tleap's and every Boltzmann-generator benchmark's alanine dipeptide.
+TEST(Backbone, ShippedAlanineDipeptideIsTheLEnantiomer) {
+  const Topology ala = read_lammps_data(drift_test::source_path("examples/alanine-dipeptide/alanine-dipeptide.data"));
+  const auto& x = ala.template_positions;
+  auto v = [&](int i, int k) { return x[3 * i + k] - x[3 * 8 + k]; };  // relative to CA (atom 9)
+  const int n = 6, c = 14, cb = 10;  // N7, C15, CB11
+  const double cross[3] = {v(c, 1) * v(cb, 2) - v(c, 2) * v(cb, 1), v(c, 2) * v(cb, 0) - v(c, 0) * v(cb, 2),
+                           v(c, 0) * v(cb, 1) - v(c, 1) * v(cb, 0)};
+  const double volume = v(n, 0) * cross[0] + v(n, 1) * cross[1] + v(n, 2) * cross[2];
+  EXPECT_GT(volume, 1.0);
+  EXPECT_EQ(ala.elements[10], "C");
+}

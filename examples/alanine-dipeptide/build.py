@@ -21,7 +21,7 @@ CA=place(CH3,C0,N1,1.46,122.0,180.0)       # omega
 C1=place(C0,N1,CA,1.53,110.0,phi)
 O1=place(N1,CA,C1,1.23,121.0,psi+180.0)
 N2=place(N1,CA,C1,1.33,116.0,psi)
-CB=place(C1,N1,CA,1.53,110.0,122.7)  # dihedral C-N-CA-CB +122.7: L-alanine
+CB=place(C1,N1,CA,1.53,110.0,-122.7)  # L-alanine: (N-CA).((C-CA)x(CB-CA)) > 0, as tleap's alanine dipeptide
 C2=place(CA,C1,N2,1.46,122.0,180.0)
 rows=[("CH3","ACE",1,CH3),("C","ACE",1,C0),("O","ACE",1,O0),("N","ALA",2,N1),("CA","ALA",2,CA),("CB","ALA",2,CB),
       ("C","ALA",2,C1),("O","ALA",2,O1),("N","NME",3,N2),("CH3","NME",3,C2)]
