@@ -9,6 +9,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$1" GMX="${2:-gmx}"
 EX="$ROOT/examples/alanine-dipeptide"
 dir="$(dirname "$OUT")" base="$(basename "$OUT")"
+mkdir -p "$dir"
 cd "$dir"
 "$GMX" -quiet pdb2gmx -f "$EX/ala2.pdb" -o "$base-h.gro" -p "$base.top" -i "$base-posre.itp" -ff amber99sb-ildn \
   -water none -ignh > "$base-pdb2gmx.log" 2>&1 || { cat "$base-pdb2gmx.log" >&2; exit 1; }
