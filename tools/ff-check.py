@@ -25,7 +25,10 @@ TERMS = ["Bond", "Angle", "Proper-Dih.", "Per.-Imp.-Dih.", "LJ-14", "Coulomb-14"
 
 
 def run(cmd, **kw):
-    r = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    except FileNotFoundError:
+        sys.exit(f"ff-check: error: {cmd[0]} not found (give --lmp / --gmx as a path or a command on PATH)")
     if r.returncode != 0:
         sys.exit(f"ff-check: error: {' '.join(cmd)} failed:\n{(r.stdout + r.stderr)[-2000:]}")
     return r.stdout
@@ -42,6 +45,11 @@ def main(argv):
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--tolerance", type=float, default=1e-3, help="kcal/mol")
     args = ap.parse_args(argv)
+    # The programs run in a scratch folder: paths given relative to here must stay valid there.
+    if os.sep in args.lmp:
+        args.lmp = os.path.abspath(args.lmp)
+    if os.sep in args.gmx:
+        args.gmx = os.path.abspath(args.gmx)
     work = tempfile.mkdtemp(prefix="ff-check-")
     dump = run([args.gmx, "-quiet", "dump", "-s", args.tpr])
     x0, box = [], None
