@@ -9,8 +9,7 @@
 
 using namespace drift;
 
-// Fails if the alpha carbon, the amide N or the carbonyl C' are found by another rule (e.g. any
-// carbon next to a nitrogen: the methyl carbons of the caps would then count).
+// Fails if the pairs are not found from the bond graph (e.g. fixed indices, or none at all).
 TEST(Backbone, AlanineDipeptideHasOnePhiPsiPairAndEthanolNone) {
   const Topology ala = read_lammps_data(drift_test::source_path("examples/alanine-dipeptide/alanine-dipeptide.data"));
   const auto pairs = find_ramachandran_pairs(ala);
@@ -20,6 +19,20 @@ TEST(Backbone, AlanineDipeptideHasOnePhiPsiPairAndEthanolNone) {
   EXPECT_EQ(pairs[0].psi, (std::array<int, 4>{6, 8, 14, 16}));
   EXPECT_EQ(pairs[0].label, "C9 phi C5-N7-C9-C15 / psi N7-C9-C15-N17");
   EXPECT_TRUE(find_ramachandran_pairs(read_lammps_data(drift_test::ethanol_data())).empty());
+}
+
+// An ether carbon between an alpha carbon and an amide N is not a C': no (phi, psi) pair. Fails if
+// C' is any carbon next to CA, or any carbon with an oxygen (alanine dipeptide alone cannot tell).
+TEST(Backbone, AnEtherCarbonIsNoCarbonyl) {
+  Topology t;
+  t.n_atoms = 11;
+  t.elements = {"C", "C", "O", "N", "C", "C", "O", "C", "N", "C", "O"};
+  t.types.assign(11, 1);
+  t.masses.assign(11, 12.0);
+  t.bonds = {{0, 1}, {1, 2}, {1, 3}, {3, 4}, {4, 5}, {5, 6}, {6, 7}, {5, 8}, {8, 9}, {9, 10}};
+  EXPECT_TRUE(find_ramachandran_pairs(t).empty());
+  t.bonds.erase(t.bonds.begin() + 6);  // detach the ether methyl: O7 has one neighbour, C6 becomes a carbonyl
+  EXPECT_EQ(find_ramachandran_pairs(t).size(), 1u);
 }
 
 // Fails if a basin boundary moves.
