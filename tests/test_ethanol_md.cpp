@@ -21,6 +21,13 @@ namespace {
 
 constexpr double kBoltzmannReal = 0.0019872067;  // kcal/mol/K, LAMMPS units real
 
+LabellerSettings ethanol_labeller_settings() {
+  LabellerSettings ls;
+  ls.data_file = drift_test::ethanol_data();
+  ls.forcefield_file = drift_test::source_path("examples/ethanol/forcefield.lmp");
+  return ls;
+}
+
 struct MdRun {
   std::string dump;
   std::unique_ptr<EnsembleStats> stats;
@@ -122,9 +129,7 @@ TEST_F(EthanolMD, ForceLabelsAreConservativeAndBoltzmann) {
 }
 
 TEST_F(EthanolMD, LabellerReproducesTheDumpedForcesAndEnergies) {
-  LabellerSettings ls;
-  ls.data_file = drift_test::ethanol_data();
-  ls.forcefield_file = drift_test::source_path("examples/ethanol/forcefield.lmp");
+  LabellerSettings ls = ethanol_labeller_settings();
   ls.batch = 27;
   LammpsLabeller labeller(*topo_, ls);
   std::vector<Conformation> some(cold_a_->confs.begin(), cold_a_->confs.begin() + 40);
@@ -163,10 +168,7 @@ TEST_F(EthanolMD, SteinChecksNeedNoReference) {
   // Reference-free checks from forces alone: the configurational temperature ratio finds the
   // temperature (1 at 500 K, 1.6 for 800 K samples scored at 500 K), and the kernel Stein
   // discrepancy is ~0 for Boltzmann samples but large for systematically distorted geometry.
-  LabellerSettings ls;
-  ls.data_file = drift_test::ethanol_data();
-  ls.forcefield_file = drift_test::source_path("examples/ethanol/forcefield.lmp");
-  LammpsLabeller labeller(*topo_, ls);
+  LammpsLabeller labeller(*topo_, ethanol_labeller_settings());
   const double beta = 1.0 / (kBoltzmannReal * 500);
   const auto metric = stein_metric(topo_->template_positions, beta, [&](std::vector<Conformation>& c) { labeller.label(c); });
   const auto at500 = kernel_stein_discrepancy(cold_a_->confs, beta, metric);
@@ -199,10 +201,7 @@ TEST_F(EthanolMD, SteinMomentWeightsLeaveBoltzmannSamplesAloneAndCorrectHotOnes)
   // energy towards the 500 K run's. Fails if the polynomial fields lose their divergence term
   // (largest |z| of exact samples 16.5, ESS/n 0.10) or the configurational-temperature windows their
   // Laplacian (|z| 24.8). (Dropping the chart's orbit-volume term does not show at n = 1280.)
-  LabellerSettings ls;
-  ls.data_file = drift_test::ethanol_data();
-  ls.forcefield_file = drift_test::source_path("examples/ethanol/forcefield.lmp");
-  LammpsLabeller labeller(*topo_, ls);
+  LammpsLabeller labeller(*topo_, ethanol_labeller_settings());
   const double beta = 1.0 / (kBoltzmannReal * 500);
   const auto metric = stein_metric(topo_->template_positions, beta, [&](std::vector<Conformation>& c) { labeller.label(c); });
   auto label = [&](std::vector<Conformation>& c) { labeller.label(c); };

@@ -20,7 +20,11 @@ import subprocess
 import sys
 import tempfile
 
-KJ = 4.184
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gmx2lammps  # noqa: E402  (the one reader of `gmx dump` output)
+
+KJ = gmx2lammps.KJ
+
 TERMS = ["Bond", "Angle", "Proper-Dih.", "Per.-Imp.-Dih.", "LJ-14", "Coulomb-14", "LJ-(SR)", "Coulomb-(SR)", "Potential"]
 
 
@@ -51,21 +55,7 @@ def main(argv):
     if os.sep in args.gmx:
         args.gmx = os.path.abspath(args.gmx)
     work = tempfile.mkdtemp(prefix="ff-check-")
-    dump = run([args.gmx, "-quiet", "dump", "-s", args.tpr])
-    x0, box = [], None
-    on = False
-    for line in dump.splitlines():
-        if re.match(r"^x \(\d+x3\):", line):
-            on = True
-            continue
-        if on:
-            m = re.match(r"\s*x\[\s*\d+\]=\{\s*(\S+),\s*(\S+),\s*(\S+)\}", line)
-            if not m:
-                break
-            x0.append([float(m.group(d)) for d in (1, 2, 3)])
-        m = re.match(r"\s*box\[\s*0\]=\{\s*(\S+),", line)
-        if m and box is None:
-            box = float(m.group(1).rstrip(","))
+    x0, box = gmx2lammps.dump_coordinates(run([args.gmx, "-quiet", "dump", "-s", args.tpr]))
     n = len(x0)
     rng = random.Random(args.seed)
     frames = []

@@ -99,6 +99,25 @@ def parse_dump(text, source):
     return ff, atoms, names, interactions, fudge_qq
 
 
+def dump_coordinates(text):
+    """The run input's coordinates (nm) and its first box vector's x (nm) from `gmx dump -s` output."""
+    x, box, on = [], None, False
+    for line in text.splitlines():
+        if re.match(r"^x \(\d+x3\):", line):
+            on = True
+            continue
+        if on:
+            m = re.match(r"\s*x\[\s*\d+\]=\{\s*(\S+),\s*(\S+),\s*(\S+)\}", line)
+            if not m:
+                on = False
+                continue
+            x.append([float(m.group(d)) for d in (1, 2, 3)])
+        m = re.match(r"\s*box\[\s*0\]=\{\s*(\S+),", line)
+        if m and box is None:
+            box = float(m.group(1).rstrip(","))
+    return x, box
+
+
 def neighbours(n, bonds):
     adj = [set() for _ in range(n)]
     for i, j in bonds:
@@ -181,9 +200,7 @@ def convert(ff, atoms, names, interactions, fudge_qq, source, cutoff):
         dihedrals.append((dihedral_types.setdefault(key, len(dihedral_types) + 1), i, j, k, l))
     for t, (i, j, k, l) in rb:
         nm, p = ff[t]
-        c = [p[f"rbcA[{m}]"] for m in range(6)] if "rbcA[0]" in p else None
-        if c is None:
-            c = [v for key, v in p.items() if key.startswith("rbcA")][:6]
+        c = [p[f"rbcA[{m}]"] for m in range(6) if f"rbcA[{m}]" in p]
         if len(c) < 5:
             fail(source, f"dihedral {i + 1}-{j + 1}-{k + 1}-{l + 1}: Ryckaert-Bellemans coefficients not found")
         if len(c) > 5 and abs(c[5]) > 1e-12:
@@ -348,17 +365,7 @@ def main(argv):
             raise ConversionError(f"{args.gmx} dump -s {args.tpr} failed: {run.stderr.strip()[-500:]}")
         ff, atoms, names, interactions, fudge_qq = parse_dump(run.stdout, args.tpr)
         c = convert(ff, atoms, names, interactions, fudge_qq, args.tpr, args.cutoff)
-        x = []
-        on = False
-        for line in run.stdout.splitlines():
-            if re.match(r"^x \(\d+x3\):", line):
-                on = True
-                continue
-            if on:
-                m = re.match(r"\s*x\[\s*\d+\]=\{\s*(\S+),\s*(\S+),\s*(\S+)\}", line)
-                if not m:
-                    break
-                x.append([float(m.group(d)) * NM for d in (1, 2, 3)])
+        x = [[c * NM for c in p] for p in dump_coordinates(run.stdout)[0]]
         if len(x) != len(atoms):
             raise ConversionError(f"{args.tpr}: {len(x)} coordinates for {len(atoms)} atoms")
         title = os.path.basename(args.tpr)

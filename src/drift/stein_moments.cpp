@@ -6,8 +6,8 @@
 #include <functional>
 #include <numeric>
 #include <stdexcept>
-#include <thread>
 
+#include "drift/threads.hpp"
 #include "drift/torsions.hpp"
 
 namespace drift {
@@ -15,20 +15,6 @@ namespace drift {
 namespace {
 
 constexpr double kMaxFeatureBytes = 2.0e9;
-
-int thread_count(int requested) {
-  if (requested > 0) return requested;
-  const unsigned hw = std::thread::hardware_concurrency();
-  return hw > 0 ? static_cast<int>(hw) : 1;
-}
-
-template <class Body>
-void parallel(int threads, Body body) {
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(body, t);
-  body(0);
-  for (auto& th : pool) th.join();
-}
 
 // Exponent vectors of every monomial in d variables of total degree <= degree, constant first.
 std::vector<std::vector<int>> monomials(size_t d, int degree) {
@@ -179,7 +165,7 @@ SteinWeights solve_moment_weights(const SteinFeatures& features, const SteinMome
   std::vector<std::vector<double>> partial(nt, std::vector<double>(r));
   // m = Phi^T w (the weighted moments), then grad = 2 (Phi m + lambda w); f = |m|^2 + lambda |w|^2.
   auto moments = [&](const std::vector<double>& w, std::vector<double>& m) {
-    parallel(nt, [&](int t) {
+    run_on_threads(nt, [&](int t) {
       auto& p = partial[t];
       std::fill(p.begin(), p.end(), 0.0);
       for (size_t i = static_cast<size_t>(t) * n / nt; i < static_cast<size_t>(t + 1) * n / nt; ++i) {
@@ -193,16 +179,21 @@ SteinWeights solve_moment_weights(const SteinFeatures& features, const SteinMome
     for (const auto& p : partial)
       for (size_t k = 0; k < r; ++k) m[k] += p[k];
   };
-  auto gradient = [&](const std::vector<double>& w, const std::vector<double>& m, std::vector<double>& g) {
-    g.resize(n);
-    parallel(nt, [&](int t) {
+  // out = Phi m (one dot product per sample), then the gradient 2 (Phi m + lambda w).
+  auto apply = [&](const std::vector<double>& m, std::vector<double>& out) {
+    out.resize(n);
+    run_on_threads(nt, [&](int t) {
       for (size_t i = static_cast<size_t>(t) * n / nt; i < static_cast<size_t>(t + 1) * n / nt; ++i) {
         const double* row = phi + i * r;
         double dot = 0;
         for (size_t k = 0; k < r; ++k) dot += row[k] * m[k];
-        g[i] = 2 * (dot + lambda * w[i]);
+        out[i] = dot;
       }
     });
+  };
+  auto gradient = [&](const std::vector<double>& w, const std::vector<double>& m, std::vector<double>& g) {
+    apply(m, g);
+    for (size_t i = 0; i < n; ++i) g[i] = 2 * (g[i] + lambda * w[i]);
   };
   auto objective = [&](const std::vector<double>& w, const std::vector<double>& m) {
     double f = 0;
@@ -222,15 +213,7 @@ SteinWeights solve_moment_weights(const SteinFeatures& features, const SteinMome
       norm = std::sqrt(norm);
       for (double& x : v) x /= norm;
       moments(v, m);
-      g.assign(n, 0.0);
-      parallel(nt, [&](int t) {
-        for (size_t i = static_cast<size_t>(t) * n / nt; i < static_cast<size_t>(t + 1) * n / nt; ++i) {
-          const double* row = phi + i * r;
-          double dot = 0;
-          for (size_t k = 0; k < r; ++k) dot += row[k] * m[k];
-          g[i] = dot;
-        }
-      });
+      apply(m, g);
       double rayleigh = 0;
       for (size_t i = 0; i < n; ++i) rayleigh += v[i] * g[i];
       sigma = std::max(sigma, rayleigh);

@@ -1,30 +1,16 @@
 #include "drift/stein_weights.hpp"
 
+#include "drift/threads.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
 namespace drift {
 
 namespace {
-
-int thread_count(int requested) {
-  if (requested > 0) return requested;
-  const unsigned hw = std::thread::hardware_concurrency();
-  return hw > 0 ? static_cast<int>(hw) : 1;
-}
-
-// Runs body(t) for t in [0, threads) on threads (the caller's thread runs t = 0).
-template <class Body>
-void parallel(int threads, Body body) {
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(body, t);
-  body(0);
-  for (auto& th : pool) th.join();
-}
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -50,7 +36,7 @@ SteinKernelMatrix::SteinKernelMatrix(const std::vector<double>& points, const st
   const double h2 = bandwidth * bandwidth;
   const int nt = std::max(1, std::min<int>(thread_count(threads), static_cast<int>(n)));
   // Rows dealt out cyclically: the triangle's rows shrink, so neighbours share the work evenly.
-  parallel(nt, [&](int t) {
+  run_on_threads(nt, [&](int t) {
     for (size_t i = static_cast<size_t>(t); i < n; i += static_cast<size_t>(nt)) {
       const double *a = &points[i * d], *sa = &scores[i * d];
       for (size_t j = i; j < n; ++j) {
@@ -70,7 +56,7 @@ SteinWeights solve_stein_weights(const SteinKernelMatrix& k, const SteinWeightSe
   std::vector<double> w(n, 1.0 / static_cast<double>(n)), g(n, 0.0);  // g = K w; the gradient is 2 g
   {
     const int nt = std::max(1, std::min<int>(thread_count(settings.threads), static_cast<int>(n)));
-    parallel(nt, [&](int t) {
+    run_on_threads(nt, [&](int t) {
       for (size_t i = static_cast<size_t>(t); i < n; i += static_cast<size_t>(nt)) {
         const float* r = k.row(i);
         double s = 0;
@@ -231,7 +217,7 @@ SteinDiscrepancy weighted_kernel_stein_discrepancy(const std::vector<Conformatio
   const double h = resolve_bandwidth(bandwidth, z.z, z.count, z.dim);
   const int nt = std::max(1, std::min<int>(thread_count(threads), static_cast<int>(n)));
   std::vector<double> partial(nt, 0.0);
-  parallel(nt, [&](int t) {
+  run_on_threads(nt, [&](int t) {
     double s = 0;
     for (size_t i = static_cast<size_t>(t); i < n; i += static_cast<size_t>(nt))
       for (size_t j = i + 1; j < n; ++j)
