@@ -4,7 +4,8 @@
 // rotatable torsion label-free (cos and sin of s*phi averaged over the equivalent end atoms, s the
 // rotor's symmetry number: for a methyl rotor the three H are one state up to relabelling) and
 // labelled (cos and sin of phi of the named atoms: for a methyl rotor this measures identical
-// hydrogens trading places, which no observable of the molecule can see).
+// hydrogens trading places, which no observable of the molecule can see). For a peptide backbone,
+// also the phi/psi observables and, per Ramachandran basin, the mean first-passage time into it.
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -17,6 +18,7 @@
 #include "drift/atomic_file.hpp"
 #include "drift/autocorrelation.hpp"
 #include "drift/conformation_source.hpp"
+#include "drift/first_passage.hpp"
 #include "drift/backbone.hpp"
 #include "drift/geometry.hpp"
 #include "drift/torsions.hpp"
@@ -73,6 +75,8 @@ int main(int argc, char** argv) {
       for (int b = 0; b < drift::kRamachandranBasins; ++b)
         obs.push_back({std::string("in ") + drift::ramachandran_basin_name(b) + " " + ca, "label-free", {}});
     }
+    // basin_of[pair][molecule]: the Ramachandran basin at each frame.
+    std::vector<std::map<long, std::vector<int>>> basin_of(backbone.size());
     drift::ConformationSource source(input, topo);
     drift::Conformation c;
     bool energies = true;
@@ -101,6 +105,7 @@ int main(int argc, char** argv) {
                          std::sin(psi * M_PI / 180)})
           obs[o++].by_molecule[c.molecule].push_back(v);
         const int basin = drift::ramachandran_basin(phi, psi);
+        basin_of[&r - backbone.data()][c.molecule].push_back(basin);
         for (int b = 0; b < drift::kRamachandranBasins; ++b) obs[o++].by_molecule[c.molecule].push_back(basin == b ? 1.0 : 0.0);
       }
     }
@@ -136,6 +141,45 @@ int main(int argc, char** argv) {
       const std::string kind = o.kind == "labelled" ? "labelled" : "label-free";
       auto& best = slowest[kind];
       if (!std::isfinite(tau) || tau > best.tau) best = {o.name, std::isfinite(tau) ? tau : INFINITY, se};
+    }
+    // Mean first-passage time into each basin: frames outside / entries (drift/first_passage.hpp).
+    j["first_passage"] = nlohmann::json::array();
+    for (size_t p = 0; p < backbone.size(); ++p) {
+      const std::string ca = backbone[p].label.substr(0, backbone[p].label.find(' '));
+      std::printf("\n| basin (%s) | population | entries | mean first-passage time (steps) | standard error | mean visit (steps) |\n"
+                  "|---|---|---|---|---|---|\n", ca.c_str());
+      size_t total = 0;
+      for (const auto& [mol, b] : basin_of[p]) total += b.size();
+      int rarest = -1;
+      double rarest_population = 2;
+      drift::FirstPassageTime rarest_passage;
+      for (int b = 0; b < drift::kRamachandranBasins; ++b) {
+        std::vector<std::vector<char>> inside;
+        size_t in = 0;
+        for (const auto& [mol, seq] : basin_of[p]) {
+          inside.emplace_back(seq.size());
+          for (size_t t = 0; t < seq.size(); ++t) in += (inside.back()[t] = seq[t] == b);
+        }
+        const auto f = drift::mean_first_passage_time(inside, groups);
+        const double population = total ? static_cast<double>(in) / total : NAN;
+        std::printf("| %s | %.4f | %ld | %.0f | %.0f | %.0f |\n", drift::ramachandran_basin_name(b), population, f.entries,
+                    f.mean_frames * steps_per_frame, f.standard_error_frames * steps_per_frame, f.residence_frames * steps_per_frame);
+        auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+        j["first_passage"].push_back({{"pair", ca}, {"basin", drift::ramachandran_basin_name(b)}, {"population", num(population)},
+                                      {"entries", f.entries}, {"exits", f.exits},
+                                      {"mean_first_passage_steps", num(f.mean_frames * steps_per_frame)},
+                                      {"standard_error_steps", num(f.standard_error_frames * steps_per_frame)},
+                                      {"mean_visit_steps", num(f.residence_frames * steps_per_frame)}});
+        if (population > 0 && population < rarest_population) rarest = b, rarest_population = population, rarest_passage = f;
+      }
+      if (rarest >= 0) {
+        const auto& e = j["first_passage"][j["first_passage"].size() - drift::kRamachandranBasins + rarest];
+        j["rare_basin"] = e;
+        std::printf("\nrarest basin visited: %s (population %.4f), mean first-passage time into it %.0f +- %.0f steps"
+                    " (%ld entries)\n", drift::ramachandran_basin_name(rarest), rarest_population,
+                    rarest_passage.mean_frames * steps_per_frame, rarest_passage.standard_error_frames * steps_per_frame,
+                    rarest_passage.entries);
+      }
     }
     j["molecules"] = molecules;
     j["frames_per_molecule"] = frames;

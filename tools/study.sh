@@ -8,7 +8,8 @@
 #   trained here from examples/MOLECULE/train/*.yaml) -> 10000 samples of each from fix
 #   drift/boltzmann inside LAMMPS (examples/in.sample) -> drift-compare report with label-free and
 #   labelled torsions and the reference-free Stein checks -> MD cost (tau_int with standard errors,
-#   same Langevin dynamics) and the speed-up of the fix over MD.
+#   same Langevin dynamics) and the speed-up of the fix over MD. --md-only stops after the MD (e.g. to
+#   fill the cache on another machine first); DRIFT_NP sets the MPI ranks (default: every core).
 # The molecule's settings (data file, temperatures, MD sizes, generators) are in
 # examples/MOLECULE/study.conf. MD results are cached in out/MOLECULE-study/md and reused when inputs
 # and settings match; --fresh reruns them. Output: out/MOLECULE-study/REPORT.md.
@@ -16,23 +17,26 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MOLECULE="${1:-}"
-usage() { sed -n '2,14p' "$0"; echo "Molecules: $(cd "$ROOT/examples" && ls -d */ | tr -d / | tr '\n' ' ')"; echo "Options: --fresh (rerun the MD), --retrain (train the generators here)"; }
+usage() { sed -n '2,16p' "$0"; echo "Molecules: $(cd "$ROOT/examples" && ls -d */ | tr -d / | tr '\n' ' ')"; echo "Options: --fresh (rerun the MD), --retrain (train the generators here), --md-only (stop after the MD)"; }
 case "$MOLECULE" in
   ""|-h|--help) usage; exit 0 ;;
 esac
 shift
 EX="$ROOT/examples/$MOLECULE"
 [ -f "$EX/study.conf" ] || { echo "study: no $EX/study.conf (molecules: $(cd "$ROOT/examples" && ls */study.conf | cut -d/ -f1 | tr '\n' ' '))" >&2; exit 2; }
-FRESH=0 RETRAIN=0
+FRESH=0 RETRAIN=0 MD_ONLY=0
 for arg in "$@"; do
   case "$arg" in
     --fresh) FRESH=1 ;;
     --retrain) RETRAIN=1 ;;
-    *) echo "study: unknown option '$arg' (known: --fresh, --retrain)" >&2; exit 2 ;;
+    --md-only) MD_ONLY=1 ;;
+    *) echo "study: unknown option '$arg' (known: --fresh, --retrain, --md-only)" >&2; exit 2 ;;
   esac
 done
 # study.conf sets: TITLE DATA T_TARGET T_BIASED REFERENCE_MD INDEPENDENT_MD BIASED_MD WINDOW_MD WINDOW_LABEL
 # ACF_MD ACF_EVERY GENERATORS CONVERGENCE_LIMITS INDEPENDENT_LIMITS (see examples/ethanol/study.conf).
+# ACF_MD=reference takes the autocorrelation times from the reference run itself (frames ACF_EVERY
+# steps apart): for a molecule whose slow modes need the reference's length anyway.
 WINDOW_MD="" WINDOW_LABEL=""
 # shellcheck source=/dev/null
 source "$EX/study.conf"
@@ -45,18 +49,21 @@ step() { printf '\n== [%4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
 step "setup"
 bash "$ROOT/tools/setup.sh"
 
-step "build"
-mkdir -p "$BUILD"
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DLAMMPS_SOURCE_DIR="${LAMMPS_DRIFT_CACHE:-$ROOT/.cache}/lammps-src" >"$BUILD/study-configure.log" 2>&1 || { cat "$BUILD/study-configure.log"; exit 1; }
-cmake --build "$BUILD" -j"$(nproc)" --target drift-compare drift-frames drift-torsion-acf drift-train lmp_drift drift-fix-bench \
-  >"$BUILD/study-build.log" 2>&1 \
-  || { tail -40 "$BUILD/study-build.log"; exit 1; }
+# The MD needs only Debian's lmp.
+if [ "$MD_ONLY" -eq 0 ]; then
+  step "build"
+  mkdir -p "$BUILD"
+  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DLAMMPS_SOURCE_DIR="${LAMMPS_DRIFT_CACHE:-$ROOT/.cache}/lammps-src" >"$BUILD/study-configure.log" 2>&1 || { cat "$BUILD/study-configure.log"; exit 1; }
+  cmake --build "$BUILD" -j"$(nproc)" --target drift-compare drift-frames drift-torsion-acf drift-train lmp_drift drift-fix-bench \
+    >"$BUILD/study-build.log" 2>&1 \
+    || { tail -40 "$BUILD/study-build.log"; exit 1; }
+fi
 BIN="$BUILD/tools"
 DATA_FILE="$EX/$DATA"
 FF="$EX/forcefield.lmp"
 TT="${T_TARGET}K" TB="${T_BIASED}K"
 
-NP="$(nproc)"
+NP="${DRIFT_NP:-$(nproc)}"
 MPIRUN=(mpirun -np)
 if [ "$(id -u)" -eq 0 ]; then MPIRUN=(mpirun --allow-run-as-root --oversubscribe -np); else MPIRUN=(mpirun --oversubscribe -np); fi
 mkdir -p "$OUT/md"
@@ -89,18 +96,25 @@ run_md() {
 }
 describe() { awk '{ for (k = 1; k < NF; k += 2) printf "%s%s %s", (k > 1 ? ", " : ""), $k, $(k + 1) }' <<< "$1"; }
 
-step "MD: reference at $TT ($(describe "$REFERENCE_MD"))"
-run_md reference "$NP" "T $T_TARGET $REFERENCE_MD"
-step "MD: independent $TT set, noise floor and model selection ($(describe "$INDEPENDENT_MD"))"
-run_md "independent-$TT" "$NP" "T $T_TARGET $INDEPENDENT_MD"
+# The training data first: generators can be trained while the long reference runs.
 step "MD: biased training set at $TB ($(describe "$BIASED_MD"))"
 run_md "biased-$TB" "$NP" "T $T_BIASED $BIASED_MD"
 if [ -n "$WINDOW_MD" ]; then
   step "MD: biased time window at $TT ($(describe "$WINDOW_MD"))"
   run_md "window-$TT" 1 "T $T_TARGET $WINDOW_MD"
 fi
-step "MD: contiguous $TT run of many molecules for autocorrelation times ($(describe "$ACF_MD"))"
-run_md autocorrelation "$NP" "T $T_TARGET $ACF_MD"
+step "MD: reference at $TT ($(describe "$REFERENCE_MD"))"
+run_md reference "$NP" "T $T_TARGET $REFERENCE_MD"
+step "MD: independent $TT set, noise floor and model selection ($(describe "$INDEPENDENT_MD"))"
+run_md "independent-$TT" "$NP" "T $T_TARGET $INDEPENDENT_MD"
+if [ "$ACF_MD" = reference ]; then
+  ACF_DUMP="$OUT/md/reference.dump"
+else
+  step "MD: contiguous $TT run of many molecules for autocorrelation times ($(describe "$ACF_MD"))"
+  run_md autocorrelation "$NP" "T $T_TARGET $ACF_MD"
+  ACF_DUMP="$OUT/md/autocorrelation.dump"
+fi
+if [ "$MD_ONLY" -eq 1 ]; then step "done (--md-only): MD cached in $OUT/md"; exit 0; fi
 
 step "convergence of the reference: first half against second half, and against the independent set"
 nframes="$(grep -c '^ITEM: TIMESTEP' "$OUT/md/reference.dump")"
@@ -185,7 +199,7 @@ G0="${GENERATORS[0]}"
   -o "$OUT/report-weightings" >/dev/null
 
 step "MD cost: integrated autocorrelation times with standard errors (same Langevin dynamics)"
-"$BIN/drift-torsion-acf" -d "$DATA_FILE" "$OUT/md/autocorrelation.dump" --steps-per-frame "$ACF_EVERY" \
+"$BIN/drift-torsion-acf" -d "$DATA_FILE" "$ACF_DUMP" --steps-per-frame "$ACF_EVERY" \
   --json "$OUT/autocorrelation.json" | tee "$OUT/autocorrelation.txt"
 # slowest KIND FIELD: from the "slowest" block of the JSON (kind label-free or labelled).
 slowest() { awk -v kind="\"$1\": {" -v field="\"$2\":" '
@@ -265,7 +279,8 @@ step "report"
   cat "$OUT/fix-bench.txt"
   echo '```'
   echo
-  echo "## MD cost: integrated autocorrelation times ($(describe "$ACF_MD"), Langevin at $TT)"
+  if [ "$ACF_MD" = reference ]; then ACF_DESCRIPTION="the reference run, a frame every $ACF_EVERY steps"; else ACF_DESCRIPTION="$(describe "$ACF_MD")"; fi
+  echo "## MD cost: integrated autocorrelation times ($ACF_DESCRIPTION, Langevin at $TT)"
   echo
   cat "$OUT/autocorrelation.txt"
 } > "$OUT/REPORT.md.tmp"
