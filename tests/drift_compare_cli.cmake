@@ -160,6 +160,17 @@ string(JSON method GET "${json}" comparisons 1 weighting method)
 if(NOT nw EQUAL 4 OR NOT method STREQUAL "moments" OR NOT out MATCHES "b.xyz, Stein moment weights")
   message(FATAL_ERROR "--stein-weights: ${nw} weights written (want 4), method '${method}':\n${out}")
 endif()
+# With the target temperature known, energy distances are also given in kT (kB T = 0.99359 kcal/mol
+# at 500 K). Mutation: dividing by beta instead of kT, or forgetting the JSON field, fails here.
+string(JSON w2 GET "${json}" comparisons 0 energy w2)
+string(JSON w2kt GET "${json}" comparisons 0 energy w2_kt)
+if(NOT out MATCHES "\\| E W1 \\(kT\\) \\| E W2 \\(kT\\) \\|")
+  message(FATAL_ERROR "no energy table in kT with --ksd-temperature:\n${out}")
+endif()
+execute_process(COMMAND awk "BEGIN { r = ${w2} / ${w2kt}; exit !(r > 0.9926 && r < 0.9946) }" RESULT_VARIABLE kt_rc)
+if(NOT kt_rc EQUAL 0)
+  message(FATAL_ERROR "energy w2 ${w2} kcal/mol and w2_kt ${w2kt}: their ratio should be kB T = 0.9936 kcal/mol at 500 K")
+endif()
 execute_process(COMMAND "${TOOL}" -q -d "${DATA}" "${WORK}/a.xyz" "${WORK}/b.xyz" -o "${WORK}/sw" --no-plots --stein-weights
                 RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
 if(rc EQUAL 0 OR NOT err MATCHES "--stein-weights needs --ksd-temperature")

@@ -410,6 +410,7 @@ int main(int argc, char** argv) {
       ls.forcefield_file = opt.forcefield;
       labeller = std::make_unique<drift::LammpsLabeller>(topo, ls);
     }
+    if (opt.ksd_temperature > 0) opt.metrics.kt = drift::boltzmann_constant(opt.units) * opt.ksd_temperature;
     // The Stein metrics' ruler: beta H of the force field at the data file's structure.
     std::unique_ptr<drift::SteinMetric> metric;
     if (opt.ksd_temperature > 0) {

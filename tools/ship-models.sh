@@ -1,55 +1,79 @@
 #!/usr/bin/env bash
-# Ships trained ethanol generators into potentials/ with a model card each:
-#   potentials/ethanol-<variant>.pt    the model (copied from out/ethanol-study/models/<variant>.pt)
-#   potentials/ethanol-<variant>.yaml  data, method, parameters, metrics of 10000 samples drawn by
-#                                      fix drift/boltzmann against the 500 K reference MD, and the
-#                                      check that tests/fix/model_cards.sh reproduces
-#   potentials/ethanol-reference-500K.xyz  1000 reference conformations (last reference frame)
-# Run after tools/ethanol-study.sh and tools/ethanol-train-all.sh <variant ...>.
-# Usage: tools/ship-models.sh fi-dist fk-coord
+# Ships trained generators of one molecule into potentials/ with a model card each:
+#   potentials/MOLECULE-<variant>.pt    the model (copied from out/MOLECULE-study/models/<variant>.pt)
+#   potentials/MOLECULE-<variant>.yaml  data, method, parameters, metrics of 10000 samples drawn by
+#                                       fix drift/boltzmann against the reference MD, and the check
+#                                       that tests/fix/model_cards.sh reproduces
+#   potentials/MOLECULE-reference-<T>K.xyz  at least 1000 reference conformations, frames spread over
+#                                       the reference run: the cards' checks need no MD
+# Run after tools/study.sh MOLECULE (which trains the generators of examples/MOLECULE/train/).
+# Usage: tools/ship-models.sh [--molecule MOLECULE] variant ...   (default molecule: ethanol)
+#   e.g. tools/ship-models.sh fi-dist fk-coord
+#        tools/ship-models.sh --molecule alanine-dipeptide fi-dist-std-tor-energy
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${DRIFT_BUILD_DIR:-$ROOT/build}"
-OUT="$ROOT/out/ethanol-study"
-EX="$ROOT/examples/ethanol"
+MOLECULE=ethanol
+if [ "${1:-}" = --molecule ]; then MOLECULE="${2:?--molecule needs a name}"; shift 2; fi
+[ $# -gt 0 ] || { sed -n '2,12p' "$0"; exit 2; }
+EX="$ROOT/examples/$MOLECULE"
+[ -f "$EX/study.conf" ] || { echo "ship-models: no $EX/study.conf" >&2; exit 2; }
+WINDOW_MD="" WINDOW_LABEL=""
+# shellcheck source=/dev/null
+source "$EX/study.conf"
+OUT="$ROOT/out/$MOLECULE-study"
 POT="$ROOT/potentials"
-[ $# -gt 0 ] || { sed -n '2,10p' "$0"; exit 2; }
 command -v unzip >/dev/null || { echo "ship-models: needs unzip to read the manifest (apt-get install unzip)" >&2; exit 2; }
+[ -f "$OUT/md/reference.dump" ] || { echo "ship-models: no reference MD $OUT/md/reference.dump (bash tools/study.sh $MOLECULE --md-only)" >&2; exit 1; }
 MPIRUN=(mpirun --oversubscribe -np 2)
 [ "$(id -u)" -eq 0 ] && MPIRUN=(mpirun --allow-run-as-root --oversubscribe -np 2)
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-"$BUILD/tools/drift-frames" -d "$EX/ethanol.data" "$OUT/md/reference.dump" "$WORK/reference-500K.xyz" --frames 100:100
-mv "$WORK/reference-500K.xyz" "$POT/ethanol-reference-500K.xyz"
+REF_NAME="$MOLECULE-reference-${T_TARGET}K.xyz"
+# Frames spread evenly over the run, enough of them for >= 1000 conformations.
+molecules="$(awk '/^ITEM: NUMBER OF ATOMS/ { getline; n = $1 } /^ITEM: ATOMS/ { exit } END { print n }' "$OUT/md/reference.dump")"
+permol="$(awk '$2 == "atoms" { print $1; exit }' "$EX/$DATA")"
+molecules=$(( molecules / permol ))
+nframes="$(grep -c '^ITEM: TIMESTEP' "$OUT/md/reference.dump")"
+want=$(( (1000 + molecules - 1) / molecules ))
+stride=$(( nframes / want )); [ "$stride" -ge 1 ] || stride=1
+"$BUILD/tools/drift-frames" -d "$EX/$DATA" "$OUT/md/reference.dump" "$WORK/$REF_NAME" --frames "$(( nframes - (want - 1) * stride )):$nframes" --stride "$stride"
+mv "$WORK/$REF_NAME" "$POT/$REF_NAME"
 row() { grep "^| $2 |" "$1" | head -1 | awk -F'|' -v c="$3" '{ gsub(/ /, "", $c); print $c }'; }
 for v in "$@"; do
   model="$OUT/models/$v.pt"
-  [ -f "$model" ] || { echo "ship-models: $model not found (tools/ethanol-train-all.sh $v)" >&2; exit 1; }
-  cp "$model" "$WORK/ethanol-$v.pt"
+  [ -f "$model" ] || { echo "ship-models: $model not found (bash tools/study.sh $MOLECULE --retrain, or drift-train $EX/train/$v.yaml)" >&2; exit 1; }
+  cp "$model" "$WORK/$MOLECULE-$v.pt"
   # The card's check: 2 batches of 1000 replicas, seed 2026, against the shipped reference subset.
-  (cd "$WORK" && "${MPIRUN[@]}" "$BUILD/plugin/lmp_drift" -in "$EX/../in.sample" -var dir "$EX" -var model "$WORK/ethanol-$v.pt" \
-     -var nx 10 -var batches 2 -var seed 2026 -var out check -log none -screen none)
-  "$BUILD/tools/drift-compare" -q --no-plots -d "$EX/ethanol.data" "$POT/ethanol-reference-500K.xyz" "$WORK/check.xyz" \
+  (cd "$WORK" && "${MPIRUN[@]}" "$BUILD/plugin/lmp_drift" -in "$EX/../in.sample" -var dir "$EX" -var data "$DATA" \
+     -var model "$WORK/$MOLECULE-$v.pt" -var nx 10 -var batches 2 -var seed 2026 -var out check -log none -screen none)
+  "$BUILD/tools/drift-compare" -q --no-plots -d "$EX/$DATA" "$POT/$REF_NAME" "$WORK/check.xyz" \
     -l "$v" -o "$WORK/check-report" > "$WORK/check.md"
   # Metrics: 10 batches of 1000 against the full reference, with the Stein checks.
-  (cd "$WORK" && "${MPIRUN[@]}" "$BUILD/plugin/lmp_drift" -in "$EX/../in.sample" -var dir "$EX" -var model "$WORK/ethanol-$v.pt" \
-     -var nx 10 -var batches 10 -var seed 1 -var out full -log none -screen none)
-  "$BUILD/tools/drift-compare" -q --no-plots -d "$EX/ethanol.data" "$OUT/md/reference.dump" "$WORK/full.xyz" -l "$v" \
-    --forcefield "$EX/forcefield.lmp" --ksd-temperature 500 -o "$WORK/full-report" > "$WORK/full.md"
-  manifest="$(unzip -p "$WORK/ethanol-$v.pt" '*/extra/manifest.yaml')"
+  (cd "$WORK" && "${MPIRUN[@]}" "$BUILD/plugin/lmp_drift" -in "$EX/../in.sample" -var dir "$EX" -var data "$DATA" \
+     -var model "$WORK/$MOLECULE-$v.pt" -var nx 10 -var batches 10 -var seed 1 -var out full -log none -screen none)
+  "$BUILD/tools/drift-compare" -q --no-plots -d "$EX/$DATA" "$OUT/md/reference.dump" "$WORK/full.xyz" -l "$v" \
+    --forcefield "$EX/forcefield.lmp" --ksd-temperature "$T_TARGET" -o "$WORK/full-report" > "$WORK/full.md"
+  manifest="$(unzip -p "$WORK/$MOLECULE-$v.pt" '*/extra/manifest.yaml')"
+  conformations="$(echo "$manifest" | awk '/^data:/ { on = 1 } on && /conformations:/ { print $2; exit }')"
+  data_path="$(sed -n 's/^data: *//p' "$EX/train/$v.yaml")"
   # The Stein checks' table (the well-population tables have +- entries too).
   ksd="$(sed -n '/^| ensemble | samples | KSD/,/^$/p' "$WORK/full.md" | grep "^| $v |" | head -1)"
+  rama="$(sed -n '/^| ensemble | phi\/psi JSD/,/^$/p' "$WORK/full.md" | grep "^| $v |" | head -1)"
   {
-    echo "# Model card: ethanol-$v.pt (written by tools/ship-models.sh)"
-    echo "model: ethanol-$v.pt"
-    echo "molecule: ethanol, OPLS-AA (examples/ethanol/ethanol.data and forcefield.lmp), 9 atoms, LAMMPS units real"
-    echo "config: examples/ethanol/train/$v.yaml"
-    echo "training_data: biased MD at 300 K, 3000 conformations (tools/ethanol-study.sh, out/ethanol-study/md/biased-300K.dump)"
-    echo "target_temperature_K: 500"
+    echo "# Model card: $MOLECULE-$v.pt (written by tools/ship-models.sh)"
+    echo "model: $MOLECULE-$v.pt"
+    echo "molecule: $TITLE (examples/$MOLECULE/$DATA and forcefield.lmp), $permol atoms, LAMMPS units real"
+    echo "molecule_dir: examples/$MOLECULE"
+    echo "molecule_data: $DATA"
+    echo "reference: $REF_NAME"
+    echo "config: examples/$MOLECULE/train/$v.yaml"
+    echo "training_data: $(basename "$data_path" .dump), $conformations conformations (tools/study.sh $MOLECULE, out/$MOLECULE-study/md/$(basename "$data_path"))"
+    echo "target_temperature_K: $T_TARGET"
     echo "$manifest" | grep -E '^(libtorch_version|trainer_version):'
     echo "manifest_method:  # the method block of the manifest inside the model"
     echo "$manifest" | sed -n '/^method:/,/^[a-z]/p' | grep -E '^  '
-    echo "metrics:  # 10000 samples from fix drift/boltzmann (in.sample, seed 1) vs reference MD 500 K (100000 conformations)"
+    echo "metrics:  # 10000 samples from fix drift/boltzmann (in.sample, seed 1) vs reference MD $T_TARGET K (out/$MOLECULE-study/md/reference.dump)"
     echo "  valid@0.1: $(row "$WORK/full.md" "$v" 4)"
     echo "  valid@0.2: $(row "$WORK/full.md" "$v" 5)"
     echo "  bond_mae_angstrom: $(row "$WORK/full.md" "$v" 6)"
@@ -58,19 +82,24 @@ for v in "$@"; do
     echo "  torsion_jsd_label_free_max: $(row "$WORK/full.md" "$v" 9)  # pooled over equivalent atoms (docs/metrics.md)"
     echo "  torsion_jsd_labelled_max: $(row "$WORK/full.md" "$v" 10)"
     echo "  torsion_w1_label_free_max_degrees: $(row "$WORK/full.md" "$v" 11)"
-    echo "  mean_energy_kcal_mol: $(row "$WORK/full.md" "$v" 12)  # reference 11.36"
+    echo "  mean_energy_kcal_mol: $(row "$WORK/full.md" "$v" 12)  # reference $(row "$WORK/full.md" "reference" 12)"
     echo "  energy_w1_kcal_mol: $(row "$WORK/full.md" "$v" 13)"
+    echo "  energy_w2_kt: $(row "$WORK/full.md" "$v" 14)"
+    if [ -n "$rama" ]; then
+      echo "  ramachandran_jsd: $(echo "$rama" | awk -F'|' '{ gsub(/ /, "", $3); print $3 }')"
+      echo "  ramachandran_torus_w2_radians: $(echo "$rama" | awk -F'|' '{ gsub(/ /, "", $4); print $4 }')"
+    fi
     echo "  ksd2: \"$(echo "$ksd" | awk -F'|' '{ gsub(/^ +| +$/, "", $4); print $4 }')\""
     echo "  configurational_temperature_ratio: \"$(echo "$ksd" | awk -F'|' '{ gsub(/^ +| +$/, "", $5); print $5 }')\""
-    echo "check:  # reproduced by tests/fix/model_cards.sh: in.sample, 10x10x10 replicas, vs ethanol-reference-500K.xyz"
+    echo "check:  # reproduced by tests/fix/model_cards.sh: in.sample, 10x10x10 replicas, vs $REF_NAME"
     echo "  seed: 2026"
     echo "  nx: 10"
     echo "  batches: 2"
     echo "  valid@0.2: $(row "$WORK/check.md" "$v" 5)"
     echo "  hr_tvd: $(row "$WORK/check.md" "$v" 7)"
-  } > "$WORK/ethanol-$v.yaml"
-  mv "$WORK/ethanol-$v.pt" "$POT/ethanol-$v.pt"
-  mv "$WORK/ethanol-$v.yaml" "$POT/ethanol-$v.yaml"
-  echo "shipped potentials/ethanol-$v.pt"
-  cat "$POT/ethanol-$v.yaml"
+  } > "$WORK/$MOLECULE-$v.yaml"
+  mv "$WORK/$MOLECULE-$v.pt" "$POT/$MOLECULE-$v.pt"
+  mv "$WORK/$MOLECULE-$v.yaml" "$POT/$MOLECULE-$v.yaml"
+  echo "shipped potentials/$MOLECULE-$v.pt"
+  cat "$POT/$MOLECULE-$v.yaml"
 done

@@ -28,6 +28,7 @@ struct MetricSettings {
   std::vector<double> validity_tolerances{0.1, 0.2};  // Angstrom, bond vs reference mean
   double clash_distance = 0.75;  // Angstrom, closest allowed non-bonded pair
   double bond_plot_halfwidth = 0.35;  // bond histogram range: reference mean +- this
+  double kt = 0;                 // kT at the target in the energy unit, when known: energy distances also in kT
 };
 
 class EnsembleStats {

@@ -132,6 +132,10 @@ std::string comparisons_to_json(const NamedEnsemble& reference, const std::vecto
                    {"reference_std", number_or_null(c.energy_std_reference)},
                    {"w1", number_or_null(c.energy_w1)},
                    {"w2", number_or_null(c.energy_w2)}};
+    if (settings.kt > 0) {
+      r["energy"]["w1_kt"] = number_or_null(c.energy_w1 / settings.kt);
+      r["energy"]["w2_kt"] = number_or_null(c.energy_w2 / settings.kt);
+    }
     if (c.stein.count) r["stein"] = stein_json(c.stein);
     j["comparisons"].push_back(r);
   }
@@ -163,6 +167,14 @@ std::string comparisons_to_markdown(const NamedEnsemble& reference, const std::v
        << fmt(c.torsion_w1_label_free_max, 2) << " | " << fmt(c.energy_mean_sample, 2) << " | " << fmt(c.energy_w1, 2)
        << " | " << fmt(c.energy_w2, 2)
        << " |\n";
+  }
+  if (!rows.empty() && settings.kt > 0) {
+    md << "\nEnergy distributions in units of kT at the target (kT = " << fmt(settings.kt, 4)
+       << "): Wasserstein-1 and -2 of the potential energy, and the mean's offset:\n\n"
+          "| ensemble | E W1 (kT) | E W2 (kT) | <E> - <E>ref (kT) |\n|---|---|---|---|\n";
+    for (const auto& c : rows)
+      md << "| " << c.label << " | " << fmt(c.energy_w1 / settings.kt, 3) << " | " << fmt(c.energy_w2 / settings.kt, 3) << " | "
+         << fmt((c.energy_mean_sample - c.energy_mean_reference) / settings.kt, 3) << " |\n";
   }
   if (!rows.empty()) {
     md << "\nPer pair type TVD:\n\n| ensemble |";
