@@ -70,8 +70,7 @@ done
     echo
     echo "## Bias: $b"
     echo
-    echo "| ensemble | valid@0.1 | valid@0.2 | bond MAE | h(r) TVD | per-type TVD | torsion JSD label-free | torsion JSD labelled | torsion W1 label-free (deg) | <E> | E W1 | E W2 | KSD^2 | T_conf/T |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    awk -F'|' -v header=1 -f "$ROOT/tools/seed-table.awk" "$OUT/bias/$b/table.md"
     awk -F'|' -f "$ROOT/tools/seed-table.awk" "$OUT/bias/$b/table.md"
   done
 } > "$OUT/bias/REPORT.md.tmp"

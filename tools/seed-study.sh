@@ -42,13 +42,22 @@ files=() labels=()
 for s in $(seq 1 "$SEEDS"); do
   name="s$s"
   if [ ! -f "$DIR/$name.xyz" ]; then
+    # The study's own model is this config at its own seed: reused rather than trained again.
+    study_model="$(cd "$EX/train" && realpath -m "$(sed -n 's/^output: *//p' "$YAML")")"
+    config_seed="$(sed -n 's/.*seed: *\([0-9]*\).*/\1/p' "$YAML" | head -1)"
+    if [ -z "$STEPS" ] && [ "$s" = "$config_seed" ] && [ -f "$study_model" ] && [ ! -f "$DIR/$name.pt" ]; then
+      printf '[%5ss] %s: seed %s is the study model %s\n' "$(( $(date +%s) - T0 ))" "$CONFIG" "$s" "$study_model"
+      cp "$study_model" "$DIR/$name.pt"
+    fi
     # The config with this seed (and steps) and its output here; relative paths made absolute.
     data="$(cd "$EX/train" && realpath -m "$(sed -n 's/^data: *//p' "$YAML")")"
     sed -e "s|^data: .*|data: $data|" -e "s|^molecule: .*|molecule: $EX/$DATA|" \
         -e "s|^forcefield: .*|forcefield: $EX/forcefield.lmp|" -e "s|^output: .*|output: $DIR/$name.pt|" \
         -e "s|seed: [0-9]*|seed: $s|" ${STEPS:+-e "s|steps: [0-9]*|steps: $STEPS|"} "$YAML" > "$DIR/$name.yaml"
-    printf '[%5ss] %s: training seed %s\n' "$(( $(date +%s) - T0 ))" "$CONFIG" "$s"
-    "$BUILD/tools/drift-train" "$DIR/$name.yaml" > "$DIR/$name.manifest.yaml" 2> "$DIR/$name.log"
+    if [ ! -f "$DIR/$name.pt" ]; then
+      printf '[%5ss] %s: training seed %s\n' "$(( $(date +%s) - T0 ))" "$CONFIG" "$s"
+      "$BUILD/tools/drift-train" "$DIR/$name.yaml" > "$DIR/$name.manifest.yaml" 2> "$DIR/$name.log"
+    fi
     "$BUILD/tools/drift-sample" "$DIR/$name.pt" -d "$EX/$DATA" -n "$SAMPLES" --seed "$s" \
       --forcefield "$EX/forcefield.lmp" -o "$DIR/$name.xyz.tmp" 2>> "$DIR/$name.log"
     mv "$DIR/$name.xyz.tmp" "$DIR/$name.xyz"
@@ -60,8 +69,7 @@ for against in "independent-${T_TARGET}K" reference; do
     --reference-label "$against" --forcefield "$EX/forcefield.lmp" --ksd-temperature "$T_TARGET" --ksd-samples 2000 \
     -o "$DIR/vs-$against" > "$DIR/vs-$against.md"
 done
-HEADER="| configuration | valid@0.1 | valid@0.2 | bond MAE | h(r) TVD | per-type TVD | torsion JSD label-free | torsion JSD labelled | torsion W1 label-free (deg) | <E> | E W1 | E W2 | KSD^2 | T_conf/T |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+HEADER="$(awk -F'|' -v header=1 -f "$ROOT/tools/seed-table.awk" "$DIR/vs-reference.md")"
 {
   echo "# $CONFIG: $SEEDS seeds ($MOLECULE, $(sed -n 's/.*steps: \([0-9]*\).*/\1/p' "$DIR/s1.yaml" | head -1) steps, $SAMPLES samples each)"
   echo
