@@ -57,6 +57,13 @@ TEST(Autocorrelation, WhiteNoiseConstantsAndShortSeries) {
   EXPECT_EQ(constant.standard_error, 0.0);
   // Series far shorter than the window: no number rather than a wrong one.
   EXPECT_TRUE(std::isnan(integrated_autocorrelation_time(ar1(4, 30, 0.99, 3)).tau));
+  // ... but a lower bound: tau_int > (half the length) / c. AR(1) at rho = 0.999 has tau = 1999
+  // frames; 32 series of 400 frames resolve no window, and the bound (199 / 5 ~ 40 frames) holds.
+  // Mutation: leaving the bound at 0 (or at the length instead of length / 2c) fails here.
+  const auto slow = integrated_autocorrelation_time(ar1(32, 400, 0.999, 5));
+  ASSERT_TRUE(std::isnan(slow.tau));
+  EXPECT_DOUBLE_EQ(slow.lower_bound, 199.0 / 5.0);
+  EXPECT_EQ(white.lower_bound, 0.0);
   // One series: tau, but no standard error.
   const auto one = integrated_autocorrelation_time(ar1(1, 20000, 0.5, 4));
   EXPECT_NEAR(one.tau, 3.0, 0.5);

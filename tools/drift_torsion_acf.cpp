@@ -121,6 +121,9 @@ int main(int argc, char** argv) {
       double tau = -1, se = 0;
     };
     std::map<std::string, Slowest> slowest;  // by kind; "label-free" includes the energy
+    nlohmann::json unresolved = nlohmann::json::array();
+    std::string unresolved_rows;
+    char line[512];
     std::printf("| observable | kind | tau_int (steps) | standard error | relative | window (frames) |\n|---|---|---|---|---|---|\n");
     size_t molecules = 0, frames = 0;
     bool too_short = false, too_noisy = false;
@@ -131,17 +134,27 @@ int main(int argc, char** argv) {
       molecules = r.series;
       frames = r.length;
       const double tau = r.tau * steps_per_frame, se = r.standard_error * steps_per_frame;
-      std::printf("| %s | %s | %.1f | %.1f | %.1f%% | %ld |\n", o.name.c_str(), o.kind.c_str(), tau, se,
+      if (std::isfinite(tau))
+        std::printf("| %s | %s | %.1f | %.1f | %.1f%% | %ld |\n", o.name.c_str(), o.kind.c_str(), tau, se,
                   100 * r.relative_error(), r.window);
       auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
       j["observables"].push_back({{"name", o.name}, {"kind", o.kind}, {"tau_steps", num(tau)}, {"standard_error_steps", num(se)},
                                   {"window_frames", r.window}, {"jackknife_groups", r.groups}});
+      if (!std::isfinite(r.tau)) j["observables"].back()["tau_lower_bound_steps"] = r.lower_bound * steps_per_frame;
       too_short |= !std::isfinite(r.tau);
       too_noisy |= std::isfinite(r.tau) && !(r.relative_error() <= max_relative_error);
       const std::string kind = o.kind == "labelled" ? "labelled" : "label-free";
+      // The slowest observable whose tau the run resolves; those it cannot are listed with a bound.
       auto& best = slowest[kind];
-      if (!std::isfinite(tau) || tau > best.tau) best = {o.name, std::isfinite(tau) ? tau : INFINITY, se};
+      if (std::isfinite(tau) && tau > best.tau) best = {o.name, tau, se};
+      if (!std::isfinite(tau)) {
+        unresolved.push_back({{"name", o.name}, {"kind", kind}, {"tau_lower_bound_steps", r.lower_bound * steps_per_frame}});
+        std::snprintf(line, sizeof line, "| %s | %s | > %.0f (window exceeds half the run) | | | |\n", o.name.c_str(), o.kind.c_str(),
+                      r.lower_bound * steps_per_frame);
+        unresolved_rows += line;
+      }
     }
+    if (!unresolved_rows.empty()) std::printf("%s", unresolved_rows.c_str());
     // Mean first-passage time into each basin: frames outside / entries (drift/first_passage.hpp).
     j["first_passage"] = nlohmann::json::array();
     for (size_t p = 0; p < backbone.size(); ++p) {
@@ -183,12 +196,17 @@ int main(int argc, char** argv) {
     }
     j["molecules"] = molecules;
     j["frames_per_molecule"] = frames;
+    j["unresolved"] = unresolved;
     for (const auto& [kind, s] : slowest) {
+      if (s.name.empty()) continue;  // no observable of this kind is resolved: see "unresolved"
       j["slowest"][kind] = {{"name", s.name},
                             {"tau_steps", std::isfinite(s.tau) ? nlohmann::json(s.tau) : nlohmann::json(nullptr)},
                             {"standard_error_steps", std::isfinite(s.se) ? nlohmann::json(s.se) : nlohmann::json(nullptr)}};
       std::printf("\nslowest %s observable: %s, tau_int = %.0f +- %.0f steps", kind.c_str(), s.name.c_str(), s.tau, s.se);
     }
+    for (const auto& u : unresolved)
+      std::printf("\nnot resolved by this run (%s): %s, tau_int > %.0f steps", u["kind"].get<std::string>().c_str(),
+                  u["name"].get<std::string>().c_str(), u["tau_lower_bound_steps"].get<double>());
     std::printf("\n(%zu molecules x %zu frames, %g steps per frame)\n", molecules, frames, steps_per_frame);
     if (too_short) std::cerr << "drift-torsion-acf: warning: the trajectory is too short for the window of some observable (tau = NaN)\n";
     if (too_noisy)

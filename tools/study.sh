@@ -207,6 +207,12 @@ slowest() { awk -v kind="\"$1\": {" -v field="\"$2\":" '
     "$OUT/autocorrelation.json"; }
 TAU_FREE="$(slowest label-free tau_steps)" SE_FREE="$(slowest label-free standard_error_steps)" NAME_FREE="$(slowest label-free name)"
 TAU_LAB="$(slowest labelled tau_steps)" SE_LAB="$(slowest labelled standard_error_steps)" NAME_LAB="$(slowest labelled name)"
+# Observables slower than the run resolves (label-free): name and lower bound of tau, the largest bound first.
+UNRESOLVED="$(awk '/"unresolved": \[/ { on = 1 } on && /^  \]/ { on = 0 }
+    on && /"kind": "label-free"/ { free = 1 } on && /"kind": "labelled"/ { free = 0 }
+    on && free && /"name":/ { n = $0; sub(/^[^:]*: *"/, "", n); sub(/",?$/, "", n) }
+    on && free && /"tau_lower_bound_steps":/ { v = $0; sub(/^[^:]*: */, "", v); sub(/,$/, "", v); print v "\t" n }' \
+    "$OUT/autocorrelation.json" | sort -g -r)"
 
 step "speed-up: fix drift/boltzmann samples/s against MD independent samples/s, $NP MPI ranks"
 "${MPIRUN[@]}" "$NP" "$BUILD/tools/drift-fix-bench" --model "${MODELS[0]}" --data "$DATA_FILE" --forcefield "$FF" \
@@ -219,6 +225,28 @@ SPEEDUP="$(awk -F'|' -v tf="$TAU_FREE" -v sf="$SE_FREE" -v tl="$TAU_LAB" -v sl="
   /^\| [0-9]/ { f = $4 * tf / $7; l = $4 * tl / $7
     printf "| %d | %.0f | %.0f | %.0f | %.0fx +- %.0f | %.0fx +- %.0f |\n", $2, $4, $5, $7, f, f * sf / tf, l, l * sl / tl }' \
   "$OUT/fix-bench.txt")"
+# The rare basin (peptides): MD's mean first-passage time into it against the fix's rate of samples in it.
+rare() { awk -v field="\"$1\":" '/"rare_basin": \{/ { on = 1 } on && /^  \}/ { on = 0 }
+    on && index($0, field) { v = $0; sub(/^[^:]*: */, "", v); sub(/,$/, "", v); gsub(/"/, "", v); print v; exit }' "$OUT/autocorrelation.json"; }
+RARE_BASIN="$(rare basin)"
+if [ -n "$RARE_BASIN" ]; then
+  RARE_P="$(rare population)" RARE_MFPT="$(rare mean_first_passage_steps)" RARE_SE="$(rare standard_error_steps)"
+  RARE_N="$(rare entries)" RARE_VISIT="$(rare mean_visit_steps)"
+  SPEEDUP+=$'\n\n'"The rarest basin, $RARE_BASIN (population $RARE_P in the reference): MD enters it on average after"
+  SPEEDUP+=" $(printf '%.0f' "$RARE_MFPT") +- $(printf '%.0f' "${RARE_SE/null/nan}") steps outside it ($RARE_N entries; a visit lasts $(printf '%.0f' "$RARE_VISIT") steps),"
+  # Each entry is one independent visit: MD's rate of them is molecule-steps/s / (first passage + visit).
+  SPEEDUP+=$'\n'"$(awk -F'|' -v p="$RARE_P" -v m="$RARE_MFPT" -v s="$RARE_SE" -v v="$RARE_VISIT" '/^\| [0-9]/ {
+      md = $7 / (m + v); fix = $4 * p
+      printf "i.e. %.3g new entries per second of MD on these cores; the fix draws %.0f samples in it per second (%d replicas): %.0fx +- %.0f.", md, fix, $2, fix / md, fix / md * (s + 0) / (m + v); exit }' "$OUT/fix-bench.txt")"
+fi
+if [ -n "$UNRESOLVED" ]; then
+  # Slower observables than the run resolves: the speed-up on them is at least the bound's.
+  SPEEDUP+=$'\n\n'"Label-free observables whose tau_int this run cannot resolve (Sokal's window exceeds half the run), with the"
+  SPEEDUP+=$'\n'"speed-up their lower bound on tau implies (first replica count):"$'\n\n'"| observable | tau_int (steps) | speed-up |"$'\n'"|---|---|---|"
+  while IFS=$'\t' read -r bound name; do
+    SPEEDUP+=$'\n'"$(awk -F'|' -v b="$bound" -v n="$name" '/^\| [0-9]/ { printf "| %s | > %.0f | > %.0fx |", n, b, $4 * b / $7; exit }' "$OUT/fix-bench.txt")"
+  done <<< "$UNRESOLVED"
+fi
 echo "$SPEEDUP"
 
 step "report"

@@ -68,6 +68,7 @@ AutocorrelationTime integrated_autocorrelation_time(const std::vector<std::vecto
   for (size_t k = 1;; ++k) {
     if (k >= length / 2) {
       out.tau = out.standard_error = nan;
+      out.lower_bound = static_cast<double>(k - 1) / window_c;
       return out;
     }
     add_lag(k);
