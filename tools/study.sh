@@ -233,7 +233,7 @@ if [ -n "$RARE_BASIN" ]; then
   RARE_P="$(rare population)" RARE_MFPT="$(rare mean_first_passage_steps)" RARE_SE="$(rare standard_error_steps)"
   RARE_N="$(rare entries)" RARE_VISIT="$(rare mean_visit_steps)"
   RARE_MFPT="${RARE_MFPT/null/nan}" RARE_SE="${RARE_SE/null/nan}" RARE_VISIT="${RARE_VISIT/null/nan}"
-  SPEEDUP+=$'\n\n'"The rarest basin, $RARE_BASIN (population $RARE_P in the reference): MD enters it on average after"
+  SPEEDUP+=$'\n\n'"The rarest basin, $RARE_BASIN (population $(printf '%.4f' "$RARE_P") in the reference): MD enters it on average after"
   SPEEDUP+=" $(printf '%.0f' "$RARE_MFPT") +- $(printf '%.0f' "$RARE_SE") steps outside it ($RARE_N entries; a visit lasts $(printf '%.0f' "$RARE_VISIT") steps),"
   # Each entry is one independent visit: MD's rate of them is molecule-steps/s / (first passage + visit).
   SPEEDUP+=$'\n'"$(awk -F'|' -v p="$RARE_P" -v m="$RARE_MFPT" -v s="$RARE_SE" -v v="$RARE_VISIT" '/^\| [0-9]/ {
