@@ -55,11 +55,12 @@ for v in "$@"; do
   "$BUILD/tools/drift-compare" -q --no-plots -d "$EX/$DATA" "$OUT/md/reference.dump" "$WORK/full.xyz" -l "$v" \
     --forcefield "$EX/forcefield.lmp" --ksd-temperature "$T_TARGET" -o "$WORK/full-report" > "$WORK/full.md"
   manifest="$(unzip -p "$WORK/$MOLECULE-$v.pt" '*/extra/manifest.yaml')"
-  conformations="$(echo "$manifest" | awk '/^data:/ { on = 1 } on && /conformations:/ { print $2; exit }')"
+  conformations="$(awk '/^training_data:/ { on = 1 } on && /conformations:/ { print $2; exit }' <<< "$manifest")"
   data_path="$(sed -n 's/^data: *//p' "$EX/train/$v.yaml")"
   # The Stein checks' table (the well-population tables have +- entries too).
   ksd="$(sed -n '/^| ensemble | samples | KSD/,/^$/p' "$WORK/full.md" | grep "^| $v |" | head -1)"
-  rama="$(sed -n '/^| ensemble | phi\/psi JSD/,/^$/p' "$WORK/full.md" | grep "^| $v |" | head -1)"
+  # The first backbone pair's Ramachandran table, when the molecule has one.
+  rama="$(sed -n '/^| ensemble | JSD | W2 (rad)/,/^$/p' "$WORK/full.md" | grep "^| $v |" | head -1 || true)"
   {
     echo "# Model card: $MOLECULE-$v.pt (written by tools/ship-models.sh)"
     echo "model: $MOLECULE-$v.pt"
@@ -82,9 +83,10 @@ for v in "$@"; do
     echo "  torsion_jsd_label_free_max: $(row "$WORK/full.md" "$v" 9)  # pooled over equivalent atoms (docs/metrics.md)"
     echo "  torsion_jsd_labelled_max: $(row "$WORK/full.md" "$v" 10)"
     echo "  torsion_w1_label_free_max_degrees: $(row "$WORK/full.md" "$v" 11)"
-    echo "  mean_energy_kcal_mol: $(row "$WORK/full.md" "$v" 12)  # reference $(row "$WORK/full.md" "reference" 12)"
+    echo "  mean_energy_kcal_mol: $(row "$WORK/full.md" "$v" 12)  # reference $(sed -n 's/^Reference: .*<E> = \([-0-9.]*\).*/\1/p' "$WORK/full.md" | head -1)"
     echo "  energy_w1_kcal_mol: $(row "$WORK/full.md" "$v" 13)"
-    echo "  energy_w2_kt: $(row "$WORK/full.md" "$v" 14)"
+    echo "  energy_w2_kcal_mol: $(row "$WORK/full.md" "$v" 14)"
+    echo "  energy_w2_kt: $(sed -n '/^| ensemble | E W1 (kT)/,/^$/p' "$WORK/full.md" | grep "^| $v |" | head -1 | awk -F'|' '{ gsub(/ /, "", $4); print $4 }')"
     if [ -n "$rama" ]; then
       echo "  ramachandran_jsd: $(echo "$rama" | awk -F'|' '{ gsub(/ /, "", $3); print $3 }')"
       echo "  ramachandran_torus_w2_radians: $(echo "$rama" | awk -F'|' '{ gsub(/ /, "", $4); print $4 }')"

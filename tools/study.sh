@@ -238,7 +238,7 @@ if [ -n "$RARE_BASIN" ]; then
   # Each entry is one independent visit: MD's rate of them is molecule-steps/s / (first passage + visit).
   SPEEDUP+=$'\n'"$(awk -F'|' -v p="$RARE_P" -v m="$RARE_MFPT" -v s="$RARE_SE" -v v="$RARE_VISIT" '/^\| [0-9]/ {
       md = $7 / (m + v); fix = $4 * p
-      printf "i.e. %.3g new entries per second of MD on these cores; the fix draws %.0f samples in it per second (%d replicas): %.0fx +- %.0f.", md, fix, $2, fix / md, fix / md * (s + 0) / (m + v); exit }' "$OUT/fix-bench.txt")"
+      printf "i.e. %.3g new entries per second of MD on these cores; a generator with the reference'"'"'s population there would draw %.0f samples in it per second with the fix (%d replicas): %.0fx +- %.0f. What the generators put there is in the Ramachandran table above.", md, fix, $2, fix / md, fix / md * (s + 0) / (m + v); exit }' "$OUT/fix-bench.txt")"
 fi
 if [ -n "$UNRESOLVED" ]; then
   # Slower observables than the run resolves: the speed-up on them is at least the bound's.
