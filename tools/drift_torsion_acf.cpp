@@ -166,6 +166,7 @@ int main(int argc, char** argv) {
       int rarest = -1;
       double rarest_population = 2;
       drift::FirstPassageTime rarest_passage;
+      nlohmann::json rarest_entry;
       for (int b = 0; b < drift::kRamachandranBasins; ++b) {
         std::vector<std::vector<char>> inside;
         size_t in = 0;
@@ -183,11 +184,11 @@ int main(int argc, char** argv) {
                                       {"mean_first_passage_steps", num(f.mean_frames * steps_per_frame)},
                                       {"standard_error_steps", num(f.standard_error_frames * steps_per_frame)},
                                       {"mean_visit_steps", num(f.residence_frames * steps_per_frame)}});
-        if (population > 0 && population < rarest_population) rarest = b, rarest_population = population, rarest_passage = f;
+        if (population > 0 && population < rarest_population)
+          rarest = b, rarest_population = population, rarest_passage = f, rarest_entry = j["first_passage"].back();
       }
       if (rarest >= 0) {
-        const auto& e = j["first_passage"][j["first_passage"].size() - drift::kRamachandranBasins + rarest];
-        j["rare_basin"] = e;
+        j["rare_basin"] = rarest_entry;
         std::printf("\nrarest basin visited: %s (population %.4f), mean first-passage time into it %.0f +- %.0f steps"
                     " (%ld entries)\n", drift::ramachandran_basin_name(rarest), rarest_population,
                     rarest_passage.mean_frames * steps_per_frame, rarest_passage.standard_error_frames * steps_per_frame,
