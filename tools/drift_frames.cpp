@@ -42,11 +42,10 @@ int main(int argc, char** argv) {
     drift::AtomicFile out(output);
     drift::Conformation c;
     std::vector<drift::Conformation> frame;
-    long current = 0, frames_written = 0, confs_written = 0;
+    long current = 0, frames_written = 0, confs_written = 0, last_frame_written = -1;
     auto flush = [&] {
       if (frame.empty()) return;
       if (!to_xyz) drift::write_conformations_dump(out.stream(), topo, frame, current);
-      ++frames_written;
       frame.clear();
     };
     while (source.next(c)) {
@@ -57,6 +56,10 @@ int main(int argc, char** argv) {
       if (last >= 0 && c.frame > last) break;
       if (c.frame < first || (c.frame - first) % stride != 0) continue;
       ++confs_written;
+      if (c.frame != last_frame_written) {
+        ++frames_written;
+        last_frame_written = c.frame;
+      }
       if (to_xyz) drift::write_conformation_extxyz(out.stream(), topo, c);
       else frame.push_back(c);
     }

@@ -10,21 +10,40 @@
 # Usage: tools/ship-models.sh [--molecule MOLECULE] variant ...   (default molecule: ethanol)
 #   e.g. tools/ship-models.sh fi-dist fk-coord
 #        tools/ship-models.sh --molecule alanine-dipeptide fi-dist-std-tor-energy
+# Nothing in potentials/ changes unless every variant ships: models, cards and the reference subset
+# are written to a scratch folder and moved in together at the end.
+# DRIFT_STUDY_OUT (default out/MOLECULE-study) and DRIFT_POTENTIALS (default potentials/) move them.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${DRIFT_BUILD_DIR:-$ROOT/build}"
 MOLECULE=ethanol
-if [ "${1:-}" = --molecule ]; then MOLECULE="${2:?--molecule needs a name}"; shift 2; fi
-[ $# -gt 0 ] || { sed -n '2,12p' "$0"; exit 2; }
+if [ "${1:-}" = --molecule ]; then
+  [ -n "${2:-}" ] || { echo "ship-models: --molecule needs a name (one of: $(cd "$ROOT/examples" && ls -d */ | tr -d / | tr '\n' ' '))" >&2; exit 2; }
+  MOLECULE="$2"; shift 2
+fi
+[ $# -gt 0 ] || { sed -n '2,15p' "$0"; exit 2; }
 EX="$ROOT/examples/$MOLECULE"
-[ -f "$EX/study.conf" ] || { echo "ship-models: no $EX/study.conf" >&2; exit 2; }
+[ -f "$EX/study.conf" ] || { echo "ship-models: no $EX/study.conf: molecule '$MOLECULE' has no study (known: $(cd "$ROOT/examples" && ls -d */ | tr -d / | tr '\n' ' '))" >&2; exit 2; }
 WINDOW_MD="" WINDOW_LABEL=""
 # shellcheck source=/dev/null
 source "$EX/study.conf"
-OUT="$ROOT/out/$MOLECULE-study"
-POT="$ROOT/potentials"
-command -v unzip >/dev/null || { echo "ship-models: needs unzip to read the manifest (apt-get install unzip)" >&2; exit 2; }
+OUT="${DRIFT_STUDY_OUT:-$ROOT/out/$MOLECULE-study}"
+POT="${DRIFT_POTENTIALS:-$ROOT/potentials}"
+command -v python3 >/dev/null || { echo "ship-models: needs python3 to read the manifest inside the model (apt-get install python3)" >&2; exit 2; }
+# The manifest drift-train stores inside the TorchScript archive (a zip): <archive>/extra/manifest.yaml.
+read_manifest() {
+  python3 -c 'import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+names = [n for n in z.namelist() if n.endswith("/extra/manifest.yaml")]
+if not names: sys.exit(sys.argv[1] + ": no extra/manifest.yaml inside: not a drift-train model")
+sys.stdout.write(z.read(names[0]).decode())' "$1"
+}
 [ -f "$OUT/md/reference.dump" ] || { echo "ship-models: no reference MD $OUT/md/reference.dump (bash tools/study.sh $MOLECULE --md-only)" >&2; exit 1; }
+for v in "$@"; do
+  [ -f "$EX/train/$v.yaml" ] || { echo "ship-models: variant '$v' has no config $EX/train/$v.yaml (known: $(cd "$EX/train" && ls *.yaml | sed 's/\.yaml$//' | tr '\n' ' ')); nothing shipped" >&2; exit 1; }
+  [ -f "$OUT/models/$v.pt" ] || { echo "ship-models: $OUT/models/$v.pt not found (bash tools/study.sh $MOLECULE --retrain, or drift-train $EX/train/$v.yaml); nothing shipped" >&2; exit 1; }
+done
+[ -d "$POT" ] || { echo "ship-models: no folder $POT to ship into" >&2; exit 2; }
 MPIRUN=(mpirun --oversubscribe -np 2)
 [ "$(id -u)" -eq 0 ] && MPIRUN=(mpirun --allow-run-as-root --oversubscribe -np 2)
 WORK="$(mktemp -d)"
@@ -36,25 +55,27 @@ permol="$(awk '$2 == "atoms" { print $1; exit }' "$EX/$DATA")"
 molecules=$(( molecules / permol ))
 nframes="$(grep -c '^ITEM: TIMESTEP' "$OUT/md/reference.dump")"
 want=$(( (1000 + molecules - 1) / molecules ))
+if [ "$want" -gt "$nframes" ]; then
+  echo "ship-models: warning: $OUT/md/reference.dump has $nframes frames of $molecules molecules, fewer than 1000 conformations; the subset takes them all" >&2
+  want=$nframes
+fi
 stride=$(( nframes / want )); [ "$stride" -ge 1 ] || stride=1
 "$BUILD/tools/drift-frames" -d "$EX/$DATA" "$OUT/md/reference.dump" "$WORK/$REF_NAME" --frames "$(( nframes - (want - 1) * stride )):$nframes" --stride "$stride"
-mv "$WORK/$REF_NAME" "$POT/$REF_NAME"
 row() { grep "^| $2 |" "$1" | head -1 | awk -F'|' -v c="$3" '{ gsub(/ /, "", $c); print $c }'; }
 for v in "$@"; do
   model="$OUT/models/$v.pt"
-  [ -f "$model" ] || { echo "ship-models: $model not found (bash tools/study.sh $MOLECULE --retrain, or drift-train $EX/train/$v.yaml)" >&2; exit 1; }
   cp "$model" "$WORK/$MOLECULE-$v.pt"
   # The card's check: 2 batches of 1000 replicas, seed 2026, against the shipped reference subset.
   (cd "$WORK" && "${MPIRUN[@]}" "$BUILD/plugin/lmp_drift" -in "$EX/../in.sample" -var dir "$EX" -var data "$DATA" \
      -var model "$WORK/$MOLECULE-$v.pt" -var nx 10 -var batches 2 -var seed 2026 -var out check -log none -screen none)
-  "$BUILD/tools/drift-compare" -q --no-plots -d "$EX/$DATA" "$POT/$REF_NAME" "$WORK/check.xyz" \
+  "$BUILD/tools/drift-compare" -q --no-plots -d "$EX/$DATA" "$WORK/$REF_NAME" "$WORK/check.xyz" \
     -l "$v" -o "$WORK/check-report" > "$WORK/check.md"
   # Metrics: 10 batches of 1000 against the full reference, with the Stein checks.
   (cd "$WORK" && "${MPIRUN[@]}" "$BUILD/plugin/lmp_drift" -in "$EX/../in.sample" -var dir "$EX" -var data "$DATA" \
      -var model "$WORK/$MOLECULE-$v.pt" -var nx 10 -var batches 10 -var seed 1 -var out full -log none -screen none)
   "$BUILD/tools/drift-compare" -q --no-plots -d "$EX/$DATA" "$OUT/md/reference.dump" "$WORK/full.xyz" -l "$v" \
     --forcefield "$EX/forcefield.lmp" --ksd-temperature "$T_TARGET" -o "$WORK/full-report" > "$WORK/full.md"
-  manifest="$(unzip -p "$WORK/$MOLECULE-$v.pt" '*/extra/manifest.yaml')"
+  manifest="$(read_manifest "$WORK/$MOLECULE-$v.pt")"
   conformations="$(awk '/^training_data:/ { on = 1 } on && /conformations:/ { print $2; exit }' <<< "$manifest")"
   data_path="$(sed -n 's/^data: *//p' "$EX/train/$v.yaml")"
   # The Stein checks' table (the well-population tables have +- entries too).
@@ -100,8 +121,16 @@ for v in "$@"; do
     echo "  valid@0.2: $(row "$WORK/check.md" "$v" 5)"
     echo "  hr_tvd: $(row "$WORK/check.md" "$v" 7)"
   } > "$WORK/$MOLECULE-$v.yaml"
-  mv "$WORK/$MOLECULE-$v.pt" "$POT/$MOLECULE-$v.pt"
-  mv "$WORK/$MOLECULE-$v.yaml" "$POT/$MOLECULE-$v.yaml"
-  echo "shipped potentials/$MOLECULE-$v.pt"
-  cat "$POT/$MOLECULE-$v.yaml"
+  # A table drift-compare did not print leaves an empty value: refuse such a card.
+  empty="$(awk '/^metrics:/ { on = 1 } on && /^  [^ ]+: *("")? *(#.*)?$/ { print "line " NR ": " $0 }' "$WORK/$MOLECULE-$v.yaml")"
+  [ -z "$empty" ] || { echo "ship-models: the card of $v has empty values (drift-compare tables in $WORK/full.md, $WORK/check.md); nothing shipped:" >&2; echo "$empty" >&2; exit 1; }
+  cat "$WORK/$MOLECULE-$v.yaml"
+done
+# Each file lands whole: copied next to its place (same file system), then renamed.
+install_into() { cp "$WORK/$1" "$POT/.$1.part" && mv -f "$POT/.$1.part" "$POT/$1"; }
+install_into "$REF_NAME"
+for v in "$@"; do
+  install_into "$MOLECULE-$v.pt"
+  install_into "$MOLECULE-$v.yaml"
+  echo "shipped $POT/$MOLECULE-$v.pt"
 done
