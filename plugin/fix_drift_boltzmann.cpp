@@ -4,6 +4,8 @@
 
 #include "fix_drift_boltzmann.h"
 
+#include "drift_molecule_exchange.h"
+
 #include "atom.h"
 #include "comm.h"
 #include "compute.h"
@@ -49,13 +51,14 @@ FixDriftBoltzmann::FixDriftBoltzmann(LAMMPS *lmp, int narg, char **arg) :
     Fix(lmp, narg, arg), seed(0), aligned(false), thermal(false), at_setup(false), want_energy(true),
     temp_check(true), temperature(-1), valid_tol(0.2), clash(0.75), threads(1), ksd_samples(0), reweight(false),
     resample(false), last(new drift::SampleResult),
-    length_scale(1), natoms_mol(0), molecules_ready(false), events(0), samples_total(0),
+    length_scale(1), nmol(0), natoms_mol(0), molecules_ready(false), events(0), samples_total(0),
     last_energy(std::numeric_limits<double>::quiet_NaN()), last_valid_fraction(std::numeric_limits<double>::quiet_NaN()),
     last_temperature_ratio(std::numeric_limits<double>::quiet_NaN()),
     last_rate(0), last_seconds(0), last_ksd2(std::numeric_limits<double>::quiet_NaN()),
     last_ksd2_error(std::numeric_limits<double>::quiet_NaN()), last_ess_fraction(std::numeric_limits<double>::quiet_NaN()),
     last_weighted_temperature_ratio(std::numeric_limits<double>::quiet_NaN()),
     last_resampled_temperature_ratio(std::numeric_limits<double>::quiet_NaN()), resample_step(-1),
+    last_straddlers(0), last_bytes_max(0),
     check_step(-1), out(nullptr), out_has_content(false)
 {
   if (narg < 7)
@@ -79,7 +82,7 @@ FixDriftBoltzmann::FixDriftBoltzmann(LAMMPS *lmp, int narg, char **arg) :
                       "it is drawn (its forces decide the weights), and a sampling step every step would replace it at once");
 
   vector_flag = 1;
-  size_vector = 12;
+  size_vector = 14;
   global_freq = nevery;
   extvector = 0;
   restart_global = 1;
@@ -247,59 +250,38 @@ void FixDriftBoltzmann::init()
 
 /* ----------------------------------------------------------------------
    every molecule of the group: whole in the group, the model's atom count and type order
+   (checked by each molecule's owner, see drift_molecule_exchange.h)
 ------------------------------------------------------------------------- */
 
 void FixDriftBoltzmann::find_molecules()
 {
   const auto &m = sampler->manifest();
-  const int nlocal = atom->nlocal;
-  std::vector<int64_t> mine;    // (mol, tag, type) triples of this rank's group atoms
-  for (int i = 0; i < nlocal; i++) {
-    if (!(atom->mask[i] & groupbit)) continue;
-    if (atom->molecule[i] == 0)
+  for (int i = 0; i < atom->nlocal; i++)
+    if ((atom->mask[i] & groupbit) && atom->molecule[i] == 0)
       error->one(FLERR, "Fix drift/boltzmann: atom {} in group {} has molecule ID 0: every atom of the group must belong to a molecule",
                  atom->tag[i], group->names[igroup]);
-    mine.insert(mine.end(), {(int64_t) atom->molecule[i], (int64_t) atom->tag[i], (int64_t) atom->type[i]});
-  }
-  int nmine = mine.size();
-  std::vector<int> counts(comm->nprocs), displs(comm->nprocs, 0);
-  MPI_Allgather(&nmine, 1, MPI_INT, counts.data(), 1, MPI_INT, world);
-  for (int p = 1; p < comm->nprocs; p++) displs[p] = displs[p - 1] + counts[p - 1];
-  std::vector<int64_t> all(displs.back() + counts.back());
-  MPI_Allgatherv(mine.data(), nmine, MPI_INT64_T, all.data(), counts.data(), displs.data(), MPI_INT64_T, world);
-
-  std::map<int64_t, std::vector<std::pair<int64_t, int>>> by_mol;    // mol -> (tag, type)
-  for (size_t k = 0; k < all.size(); k += 3) by_mol[all[k]].push_back({all[k + 1], (int) all[k + 2]});
-  if (by_mol.empty()) error->all(FLERR, "Fix drift/boltzmann: group {} has no atoms", group->names[igroup]);
-
-  // Atoms outside the group that share a molecule ID with the group: molecules must be whole.
-  int outside = 0;
-  for (int i = 0; i < nlocal; i++)
-    if (!(atom->mask[i] & groupbit) && by_mol.count(atom->molecule[i])) outside++;
-  int outside_all = 0;
-  MPI_Allreduce(&outside, &outside_all, 1, MPI_INT, MPI_SUM, world);
-  if (outside_all)
+  molecules = std::make_unique<DriftMoleculeExchange>(lmp, groupbit, natoms_mol, model_path);
+  const bigint outside = molecules->atoms_outside_group();
+  if (outside)
     error->all(FLERR, "Fix drift/boltzmann: {} atoms outside group {} belong to molecules of the group: the group must "
-                      "hold whole molecules (e.g. 'group name molecule <IDs>')", outside_all, group->names[igroup]);
-
-  mol_ids.clear();
-  mol_tags.clear();
-  for (auto &[mol, atoms] : by_mol) {
-    if ((int) atoms.size() != natoms_mol)
-      error->all(FLERR, "Fix drift/boltzmann: molecule {} has {} atoms, the model {} generates {}: use a group of molecules "
-                        "of the model's kind", mol, atoms.size(), model_path, natoms_mol);
-    std::sort(atoms.begin(), atoms.end());
+                      "hold whole molecules (e.g. 'group name molecule <IDs>')", outside, group->names[igroup]);
+  molecules->gather({});
+  const auto &ids = molecules->ids();
+  const auto &tags = molecules->tags();
+  const auto &types = molecules->types();
+  for (size_t k = 0; k < ids.size(); k++)
     for (int j = 0; j < natoms_mol; j++)
-      if (atoms[j].second != m.types[j])
-        error->all(FLERR, "Fix drift/boltzmann: molecule {} atom {} (ID {}) has type {}, the model's atom {} has type {}: "
+      if (types[k * natoms_mol + j] != m.types[j])
+        error->one(FLERR, "Fix drift/boltzmann: molecule {} atom {} (ID {}) has type {}, the model's atom {} has type {}: "
                           "a molecule's atoms, ordered by atom ID, must have the types of the data file the model was "
-                          "trained on ({})", mol, j + 1, atoms[j].first, atoms[j].second, j + 1, m.types[j], model_path);
-    mol_ids.push_back(mol);
-    for (auto &a : atoms) mol_tags.push_back(a.first);
-  }
+                          "trained on ({})", ids[k], j + 1, tags[k * natoms_mol + j], types[k * natoms_mol + j], j + 1,
+                   m.types[j], model_path);
+  const bigint mine = molecules->count();
+  MPI_Allreduce(&mine, &nmol, 1, MPI_LMP_BIGINT, MPI_SUM, world);
+  if (nmol == 0) error->all(FLERR, "Fix drift/boltzmann: group {} has no atoms", group->names[igroup]);
   if (comm->me == 0 && !molecules_ready)
     utils::logmesg(lmp, "fix drift/boltzmann: {} molecules of {} atoms in group {}, one sample each every {} steps\n",
-                   mol_ids.size(), natoms_mol, group->names[igroup], nevery);
+                   nmol, natoms_mol, group->names[igroup], nevery);
   molecules_ready = true;
 }
 
@@ -344,35 +326,16 @@ void FixDriftBoltzmann::schedule_next()
 }
 
 /* ----------------------------------------------------------------------
-   one sample per molecule: gather current molecules, generate on chunks spread over the
-   ranks (chunk c on rank c % nprocs), share the results, each rank moves the atoms it owns
+   one sample per molecule: each rank gathers the molecules it owns, generates them (in chunks of
+   a fixed shape, so the numbers do not depend on which rank does it) and places them; only
+   molecules that straddle subdomains move data between ranks
 ------------------------------------------------------------------------- */
 
 void FixDriftBoltzmann::sample_and_place()
 {
   const double t0 = MPI_Wtime();
-  const int64_t nmol = mol_ids.size();
-  const int n = natoms_mol;
-  const int64_t per = 3 * (int64_t) n;
-  double **x = atom->x;
-  double **v = atom->v;
-  imageint *image = atom->image;
-  const int nlocal = atom->nlocal;
-
-  // Current whole conformations (unwrapped, then made whole around each molecule's first atom).
-  std::vector<double> mine(nmol * per, 0.0), current(nmol * per, 0.0);
-  for (int64_t s = 0; s < nmol * n; s++) {
-    const int i = atom->map(mol_tags[s]);
-    if (i >= 0 && i < nlocal) domain->unmap(x[i], image[i], &mine[3 * s]);
-  }
-  MPI_Allreduce(mine.data(), current.data(), nmol * per, MPI_DOUBLE, MPI_SUM, world);
-  for (int64_t k = 0; k < nmol; k++)
-    for (int j = 1; j < n; j++) {
-      double *a = &current[k * per], *b = &current[k * per + 3 * j];
-      double d[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
-      domain->minimum_image(d[0], d[1], d[2]);
-      for (int c = 0; c < 3; c++) b[c] = a[c] + d[c];
-    }
+  molecules->gather({});
+  const auto &ids = molecules->ids();
 
   drift::SampleRequest req;
   req.orientation = aligned ? drift::Orientation::Aligned : drift::Orientation::Random;
@@ -384,49 +347,32 @@ void FixDriftBoltzmann::sample_and_place()
   req.length_scale = length_scale;
   req.valid_tolerance = valid_tol;
   req.clash_distance = clash;
-
-  std::vector<int64_t> keys(mol_ids.begin(), mol_ids.end());
-  std::vector<double> placed(nmol * per, 0.0), velocities(thermal ? nmol * per : 0, 0.0);
-  double local_valid = 0;
-  const int64_t chunk = drift::ReplicaSampler::kChunk;
-  const int64_t nchunks = (nmol + chunk - 1) / chunk;
+  std::vector<int64_t> keys(ids.begin(), ids.end());
+  req.keys = keys.data();
+  req.count = (int64_t) keys.size();
+  req.current = molecules->x().data();
   drift::SampleResult result;
   try {
-    for (int64_t c = comm->me; c < nchunks; c += comm->nprocs) {
-      const int64_t begin = c * chunk, len = std::min(chunk, nmol - begin);
-      req.keys = keys.data() + begin;
-      req.count = len;
-      req.current = current.data() + begin * per;
-      sampler->sample(req, result);
-      std::copy(result.placed.begin(), result.placed.end(), placed.begin() + begin * per);
-      if (thermal) std::copy(result.velocities.begin(), result.velocities.end(), velocities.begin() + begin * per);
-      local_valid += result.n_valid;
-    }
+    sampler->sample(req, result);
   } catch (std::exception &e) {
     error->one(FLERR, "Fix drift/boltzmann: generation failed: {}", e.what());
   }
-  std::vector<double> placed_all(nmol * per), velocities_all(velocities.size());
-  MPI_Allreduce(placed.data(), placed_all.data(), nmol * per, MPI_DOUBLE, MPI_SUM, world);
-  if (thermal) MPI_Allreduce(velocities.data(), velocities_all.data(), nmol * per, MPI_DOUBLE, MPI_SUM, world);
-  last->velocities = velocities_all;
-  double valid_all = 0;
-  MPI_Allreduce(&local_valid, &valid_all, 1, MPI_DOUBLE, MPI_SUM, world);
-
-  const imageint centre_image = ((imageint) IMGMAX << IMG2BITS) | ((imageint) IMGMAX << IMGBITS) | IMGMAX;
-  for (int64_t s = 0; s < nmol * n; s++) {
-    const int i = atom->map(mol_tags[s]);
-    if (i < 0 || i >= nlocal) continue;
-    for (int c = 0; c < 3; c++) x[i][c] = placed_all[3 * s + c];
-    image[i] = centre_image;
-    domain->remap(x[i], image[i]);
-    if (thermal)
-      for (int c = 0; c < 3; c++) v[i][c] = velocities_all[3 * s + c];
+  molecules->scatter(result.placed.data(), thermal ? result.velocities.data() : nullptr);
+  if (resample) {
+    drawn_ids = ids;
+    drawn_velocities.swap(result.velocities);
   }
+  const bigint local_counts[2] = {result.n_valid, molecules->straddlers_last()};
+  bigint counts[2] = {0, 0};
+  MPI_Allreduce(local_counts, counts, 2, MPI_LMP_BIGINT, MPI_SUM, world);
+  const bigint valid_all = counts[0];
+  last_straddlers = counts[1];
+  const bigint bytes = molecules->bytes_sent_last();
+  MPI_Allreduce(&bytes, &last_bytes_max, 1, MPI_LMP_BIGINT, MPI_MAX, world);
 
   events++;
   samples_total += nmol;
-  last_valid_fraction = valid_all / nmol;
-  last->placed.swap(placed_all);
+  last_valid_fraction = (double) valid_all / nmol;
   last_seconds = MPI_Wtime() - t0;
   last_rate = last_seconds > 0 ? nmol / last_seconds : 0;
   last_energy = last_temperature_ratio = last_ksd2 = last_ksd2_error = std::numeric_limits<double>::quiet_NaN();
@@ -447,83 +393,110 @@ void FixDriftBoltzmann::setup(int)
 }
 
 // Forces (and energies) of the placed samples exist from the sampling step's force evaluation on.
+// The molecules are gathered again: atoms have changed ranks since they were placed.
 void FixDriftBoltzmann::end_of_step()
 {
   if (check_step != update->ntimestep) return;
-  std::vector<double> energies(mol_ids.size(), std::numeric_limits<double>::quiet_NaN());
+  Compute *pe = nullptr;
   if (want_energy) {
-    collect_energies(energies);
-    double sum = 0;
-    for (double e : energies) sum += e;
-    if (!energies.empty()) last_energy = sum / energies.size();
+    pe = modify->compute[modify->find_compute(pe_compute_id)];
+    if (pe->invoked_peratom != update->ntimestep) pe->compute_peratom();
   }
-  last_temperature_ratio = configurational_temperature_ratio();
+  DriftMoleculeExchange::Fields fields;
+  fields.forces = true;
+  fields.peratom = pe ? pe->vector_atom : nullptr;
+  molecules->gather(fields);
+  const int n = natoms_mol;
+  const int64_t per = 3 * (int64_t) n;
+  const auto &x = molecules->x();
+  const auto &f = molecules->f();
+  // Stein check from the forces on the placed samples: <-beta F . (x - centroid)> / (3N - 3) is 1
+  // for Boltzmann samples of a centred molecule (docs/metrics.md); forces as LAMMPS has them at the
+  // end of the step (force field plus any fix that adds forces). Summed with the energies.
+  double local[2] = {0, 0}, sums[2] = {0, 0};
+  for (int64_t k = 0; k < molecules->count(); k++) {
+    double centroid[3] = {0, 0, 0};
+    for (int j = 0; j < n; j++)
+      for (int c = 0; c < 3; c++) centroid[c] += x[k * per + 3 * j + c] / n;
+    for (int j = 0; j < n; j++)
+      for (int c = 0; c < 3; c++) local[1] -= f[k * per + 3 * j + c] * (x[k * per + 3 * j + c] - centroid[c]);
+    if (pe) {
+      double e = 0;
+      for (int j = 0; j < n; j++) e += molecules->peratom()[k * n + j];
+      local[0] += e;
+    }
+  }
+  MPI_Allreduce(local, sums, 2, MPI_DOUBLE, MPI_SUM, world);
+  if (pe) last_energy = sums[0] / nmol;
+  last_temperature_ratio = sums[1] / (force->boltz * temperature) / (nmol * (3.0 * n - 3.0));
   if (ksd_samples > 0) kernel_stein_discrepancy();
-  if (reweight) stein_weights(energies);
-  if (resample) {
-    // Systematic resampling: one offset from the counter-based stream of this event, so the picks
-    // depend on (seed, partition, event) and the weights only, never on the ranks.
-    drift::CounterKey key;
-    key.seed = (uint64_t) seed;
-    key.stream = (uint64_t) universe->iworld;
-    key.event = (uint64_t) (events - 1);
-    const double u = drift::counter_uniform(key, kResampleItem, kResampleComponent);
-    const auto chosen = drift::systematic_resample(weights, weights.size(), u);
-    // Sorted picks would give molecule k a sample near its own index; a cyclic shift by the
-    // stream keeps the assignment random without changing which samples are placed.
-    const size_t shift = (size_t) (drift::counter_uniform(key, kResampleItem, kResampleComponent + 1) * chosen.size());
-    picks.resize(chosen.size());
-    for (size_t k = 0; k < chosen.size(); k++) picks[k] = (int64_t) chosen[(k + shift) % chosen.size()];
-    // The placed copies carry their samples' forces: their T_conf / T follows from the samples'.
-    double sum = 0;
-    for (int64_t p : picks) sum += virials[p];
-    last_resampled_temperature_ratio = sum / (picks.size() * (3.0 * natoms_mol - 3.0));
-    resample_step = update->ntimestep + 1;
-    next_reneighbor = resample_step;
+  if (reweight || !output_path.empty()) {
+    std::vector<tagint> ids;
+    std::vector<double> bx, bf, energies, virials;
+    gather_batch(ids, bx, bf, energies);
+    if (reweight) stein_weights(bx, bf, energies, virials);
+    if (resample) draw_resampling(ids, bx, virials);
+    if (!output_path.empty()) write_samples(ids, bx, energies);
   }
-  if (!output_path.empty()) write_samples(energies);
   check_step = -1;
 }
 
 /* ----------------------------------------------------------------------
-   forces on the first `count` molecules' atoms, in molecule order, summed onto rank 0
+   the whole batch on rank 0 (IDs ascending), from the molecules just gathered: positions, forces
+   when reweighting, energies (NaN without)
 ------------------------------------------------------------------------- */
 
-void FixDriftBoltzmann::gather_forces(int64_t count, std::vector<double> &forces)
+void FixDriftBoltzmann::gather_batch(std::vector<tagint> &ids, std::vector<double> &x, std::vector<double> &f,
+                                     std::vector<double> &energies)
 {
-  const int64_t per = 3 * (int64_t) natoms_mol;
-  std::vector<double> mine(count * per, 0.0);
-  forces.assign(count * per, 0.0);
-  const int nlocal = atom->nlocal;
-  for (int64_t s = 0; s < count * natoms_mol; s++) {
-    const int i = atom->map(mol_tags[s]);
-    if (i >= 0 && i < nlocal)
-      for (int c = 0; c < 3; c++) mine[3 * s + c] = atom->f[i][c];
+  const int n = natoms_mol;
+  const int per = 3 * n;
+  const int width = per + (reweight ? per : 0) + 1;
+  const int64_t own = molecules->count();
+  std::vector<double> rows(own * width);
+  for (int64_t k = 0; k < own; k++) {
+    double *row = &rows[k * width];
+    std::copy(molecules->x().begin() + k * per, molecules->x().begin() + (k + 1) * per, row);
+    if (reweight) std::copy(molecules->f().begin() + k * per, molecules->f().begin() + (k + 1) * per, row + per);
+    double e = std::numeric_limits<double>::quiet_NaN();
+    if (!molecules->peratom().empty()) {
+      e = 0;
+      for (int j = 0; j < n; j++) e += molecules->peratom()[k * n + j];
+    }
+    row[width - 1] = e;
   }
-  MPI_Reduce(mine.data(), forces.data(), count * per, MPI_DOUBLE, MPI_SUM, 0, world);
+  std::vector<double> all;
+  molecules->rows_to_root(molecules->ids(), rows, width, ids, all);
+  const size_t count = ids.size();
+  x.resize(count * per);
+  f.resize(reweight ? count * per : 0);
+  energies.resize(count);
+  for (size_t k = 0; k < count; k++) {
+    const double *row = &all[k * width];
+    std::copy(row, row + per, x.begin() + k * per);
+    if (reweight) std::copy(row + per, row + 2 * per, f.begin() + k * per);
+    energies[k] = row[width - 1];
+  }
 }
 
 /* ----------------------------------------------------------------------
-   Stein moment weights of the whole batch from its LAMMPS forces (and energies), on rank 0, then
-   shared: docs/method.md. Energy windows only when energies are tallied ('energy yes'); no
-   Laplacian fields (they need forces at displaced copies, which the simulation does not have).
+   Stein moment weights of the whole batch from its LAMMPS forces (and energies), on rank 0; the
+   weights stay there (samples file, resampling), their summary goes to every rank: docs/method.md.
+   Energy windows only when energies are tallied ('energy yes'); no Laplacian fields (they need
+   forces at displaced copies, which the simulation does not have).
 ------------------------------------------------------------------------- */
 
-void FixDriftBoltzmann::stein_weights(const std::vector<double> &energies)
+void FixDriftBoltzmann::stein_weights(const std::vector<double> &x, const std::vector<double> &f,
+                                      const std::vector<double> &energies, std::vector<double> &virials)
 {
-  const int64_t nmol = mol_ids.size();
   const int64_t per = 3 * (int64_t) natoms_mol;
-  std::vector<double> forces;
-  gather_forces(nmol, forces);
-  weights.assign(nmol, 0.0);
-  virials.assign(nmol, 0.0);
   double summary[2] = {0, 0};
   if (comm->me == 0) {
     if (nmol < 2) error->one(FLERR, "Fix drift/boltzmann: reweight needs at least 2 molecules in the group");
     std::vector<drift::Conformation> confs(nmol);
     for (int64_t k = 0; k < nmol; k++) {
-      confs[k].x.assign(last->placed.begin() + k * per, last->placed.begin() + (k + 1) * per);
-      confs[k].f.assign(forces.begin() + k * per, forces.begin() + (k + 1) * per);
+      confs[k].x.assign(x.begin() + k * per, x.begin() + (k + 1) * per);
+      confs[k].f.assign(f.begin() + k * per, f.begin() + (k + 1) * per);
       confs[k].energy = energies[k];
     }
     drift::SteinMomentSettings settings;
@@ -551,73 +524,135 @@ void FixDriftBoltzmann::stein_weights(const std::vector<double> &energies)
       error->one(FLERR, "Fix drift/boltzmann: Stein weights failed: {}", e.what());
     }
   }
-  MPI_Bcast(weights.data(), nmol, MPI_DOUBLE, 0, world);
-  MPI_Bcast(virials.data(), nmol, MPI_DOUBLE, 0, world);
   MPI_Bcast(summary, 2, MPI_DOUBLE, 0, world);
   last_ess_fraction = summary[0];
   last_weighted_temperature_ratio = summary[1];
 }
 
 /* ----------------------------------------------------------------------
+   systematic resampling of the batch by its weights, drawn on rank 0 and placed at the next step
+   (place_resampled): rank 0 keeps the batch and, with thermal velocities, the velocities drawn
+------------------------------------------------------------------------- */
+
+void FixDriftBoltzmann::draw_resampling(const std::vector<tagint> &ids, const std::vector<double> &x,
+                                        const std::vector<double> &virials)
+{
+  std::vector<tagint> velocity_ids;
+  std::vector<double> velocities;
+  if (thermal) molecules->rows_to_root(drawn_ids, drawn_velocities, 3 * natoms_mol, velocity_ids, velocities);
+  double ratio = 0;
+  if (comm->me == 0) {
+    if (thermal && velocity_ids != ids)
+      error->one(FLERR, "Fix drift/boltzmann: internal error: the batch's molecules changed between placing and weighing it");
+    // One offset from the counter-based stream of this event, so the picks depend on (seed,
+    // partition, event) and the weights only, never on the ranks.
+    drift::CounterKey key;
+    key.seed = (uint64_t) seed;
+    key.stream = (uint64_t) universe->iworld;
+    key.event = (uint64_t) (events - 1);
+    const double u = drift::counter_uniform(key, kResampleItem, kResampleComponent);
+    const auto chosen = drift::systematic_resample(weights, weights.size(), u);
+    // Sorted picks would give molecule k a sample near its own index; a cyclic shift by the
+    // stream keeps the assignment random without changing which samples are placed.
+    const size_t shift = (size_t) (drift::counter_uniform(key, kResampleItem, kResampleComponent + 1) * chosen.size());
+    picks.resize(chosen.size());
+    for (size_t k = 0; k < chosen.size(); k++) picks[k] = (int64_t) chosen[(k + shift) % chosen.size()];
+    // The placed copies carry their samples' forces: their T_conf / T follows from the samples'.
+    double sum = 0;
+    for (int64_t p : picks) sum += virials[p];
+    ratio = sum / (picks.size() * (3.0 * natoms_mol - 3.0));
+    last->placed = x;
+    last->velocities.swap(velocities);
+  }
+  MPI_Bcast(&ratio, 1, MPI_DOUBLE, 0, world);
+  last_resampled_temperature_ratio = ratio;
+  drawn_ids.clear();
+  drawn_velocities.clear();
+  resample_step = update->ntimestep + 1;
+  next_reneighbor = resample_step;
+}
+
+/* ----------------------------------------------------------------------
    the resampled batch: molecule k takes sample picks[k]'s conformation (and, with thermal
-   velocities, its velocities), moved to molecule k's own sample's centroid
+   velocities, its velocities), moved to molecule k's own sample's centroid; rank 0 builds it and
+   hands each rank the molecules it owns now
 ------------------------------------------------------------------------- */
 
 void FixDriftBoltzmann::place_resampled()
 {
-  const int64_t nmol = mol_ids.size();
   const int n = natoms_mol;
-  const int64_t per = 3 * (int64_t) n;
-  if ((int64_t) picks.size() != nmol || (int64_t) last->placed.size() != nmol * per)
-    error->all(FLERR, "Fix drift/boltzmann: the pending resampling is for {} molecules, the group has {}", picks.size(), nmol);
-  std::vector<double> moved(nmol * per);
-  for (int64_t k = 0; k < nmol; k++) {
-    const int64_t src = picks[k];
-    double shift[3] = {0, 0, 0};
-    for (int j = 0; j < n; j++)
-      for (int c = 0; c < 3; c++) shift[c] += (last->placed[k * per + 3 * j + c] - last->placed[src * per + 3 * j + c]) / n;
-    for (int j = 0; j < n; j++)
-      for (int c = 0; c < 3; c++) moved[k * per + 3 * j + c] = last->placed[src * per + 3 * j + c] + shift[c];
+  const int per = 3 * n;
+  molecules->gather({});
+  std::vector<tagint> all_ids;
+  std::vector<double> none;
+  molecules->rows_to_root(molecules->ids(), {}, 0, all_ids, none);
+  int shape[2] = {0, 0};    // pending resampling matches the group; velocities carried
+  if (comm->me == 0) {
+    const size_t count = all_ids.size();
+    shape[0] = picks.size() == count && last->placed.size() == count * per;
+    shape[1] = thermal && last->velocities.size() == count * per;
+    if (!shape[0])
+      error->warning(FLERR, "Fix drift/boltzmann: the pending resampling is for {} molecules, the group has {}",
+                     picks.size(), count);
   }
-  double **x = atom->x;
-  double **v = atom->v;
-  imageint *image = atom->image;
-  const int nlocal = atom->nlocal;
-  const bool copy_velocities = thermal && (int64_t) last->velocities.size() == nmol * per;
-  const imageint centre_image = ((imageint) IMGMAX << IMG2BITS) | ((imageint) IMGMAX << IMGBITS) | IMGMAX;
-  for (int64_t s = 0; s < nmol * n; s++) {
-    const int i = atom->map(mol_tags[s]);
-    if (i < 0 || i >= nlocal) continue;
-    const int64_t k = s / n, j = s % n, src = picks[k];
-    for (int c = 0; c < 3; c++) x[i][c] = moved[3 * s + c];
-    image[i] = centre_image;
-    domain->remap(x[i], image[i]);
-    if (copy_velocities)
-      for (int c = 0; c < 3; c++) v[i][c] = last->velocities[src * per + 3 * j + c];
+  MPI_Bcast(shape, 2, MPI_INT, 0, world);
+  if (!shape[0]) error->all(FLERR, "Fix drift/boltzmann: the pending resampling does not match the group's molecules");
+  const int width = per * (shape[1] ? 2 : 1);
+  std::vector<double> rows;
+  if (comm->me == 0) {
+    rows.resize(all_ids.size() * width);
+    for (size_t k = 0; k < all_ids.size(); k++) {
+      const int64_t src = picks[k];
+      double shift[3] = {0, 0, 0};
+      for (int j = 0; j < n; j++)
+        for (int c = 0; c < 3; c++) shift[c] += (last->placed[k * per + 3 * j + c] - last->placed[src * per + 3 * j + c]) / n;
+      double *row = &rows[k * width];
+      for (int j = 0; j < n; j++)
+        for (int c = 0; c < 3; c++) row[3 * j + c] = last->placed[src * per + 3 * j + c] + shift[c];
+      if (shape[1]) std::copy(last->velocities.begin() + src * per, last->velocities.begin() + (src + 1) * per, row + per);
+    }
   }
-  last->placed.swap(moved);
+  std::vector<double> mine;
+  molecules->rows_from_root(all_ids, rows, width, molecules->ids(), mine);
+  const int64_t own = molecules->count();
+  std::vector<double> placed(own * per), velocities(shape[1] ? own * per : 0);
+  for (int64_t k = 0; k < own; k++) {
+    std::copy(mine.begin() + k * width, mine.begin() + k * width + per, placed.begin() + k * per);
+    if (shape[1]) std::copy(mine.begin() + k * width + per, mine.begin() + (k + 1) * width, velocities.begin() + k * per);
+  }
+  molecules->scatter(placed.data(), shape[1] ? velocities.data() : nullptr);
+  last->placed.clear();
+  last->velocities.clear();
   picks.clear();
   resample_step = -1;
 }
 
 /* ----------------------------------------------------------------------
-   KSD^2 of the first ksd_samples placed samples from their LAMMPS forces (docs/metrics.md):
-   the same estimator and metric as drift-compare --ksd-temperature, computed on rank 0
+   KSD^2 of the first ksd_samples placed samples (molecule IDs ascending) from their LAMMPS forces
+   (docs/metrics.md): the same estimator and metric as drift-compare --ksd-temperature, on rank 0;
+   each rank sends at most ksd_samples of its molecules
 ------------------------------------------------------------------------- */
 
 void FixDriftBoltzmann::kernel_stein_discrepancy()
 {
-  const int64_t count = std::min<int64_t>(ksd_samples, mol_ids.size());
-  const int64_t per = 3 * (int64_t) natoms_mol;
-  if (count < 2) return;
-  std::vector<double> forces;
-  gather_forces(count, forces);
-  double result[2] = {0, 0};
-  if (comm->me == 0) {
+  const int per = 3 * natoms_mol;
+  const int64_t own = std::min<int64_t>(ksd_samples, molecules->count());
+  std::vector<tagint> ids(molecules->ids().begin(), molecules->ids().begin() + own);
+  std::vector<double> rows(own * 2 * per);
+  for (int64_t k = 0; k < own; k++) {
+    std::copy(molecules->x().begin() + k * per, molecules->x().begin() + (k + 1) * per, rows.begin() + 2 * k * per);
+    std::copy(molecules->f().begin() + k * per, molecules->f().begin() + (k + 1) * per, rows.begin() + (2 * k + 1) * per);
+  }
+  std::vector<tagint> ids_all;
+  std::vector<double> all;
+  molecules->rows_to_root(ids, rows, 2 * per, ids_all, all);
+  double result[2] = {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+  const int64_t count = std::min<int64_t>(ksd_samples, nmol);
+  if (comm->me == 0 && count >= 2) {
     std::vector<drift::Conformation> confs(count);
     for (int64_t k = 0; k < count; k++) {
-      confs[k].x.assign(last->placed.begin() + k * per, last->placed.begin() + (k + 1) * per);
-      confs[k].f.assign(forces.begin() + k * per, forces.begin() + (k + 1) * per);
+      confs[k].x.assign(all.begin() + 2 * k * per, all.begin() + (2 * k + 1) * per);
+      confs[k].f.assign(all.begin() + (2 * k + 1) * per, all.begin() + (2 * k + 2) * per);
     }
     try {
       const auto d = drift::kernel_stein_discrepancy(confs, 1.0 / (force->boltz * temperature), *stein_metric);
@@ -630,51 +665,6 @@ void FixDriftBoltzmann::kernel_stein_discrepancy()
   MPI_Bcast(result, 2, MPI_DOUBLE, 0, world);
   last_ksd2 = result[0];
   last_ksd2_error = result[1];
-}
-
-/* ----------------------------------------------------------------------
-   Stein check from the forces on the placed samples: <-beta F . (x - centroid)> / (3N - 3) is 1
-   for Boltzmann samples of a centred molecule (docs/metrics.md); forces as LAMMPS has them at the
-   end of the step (force field plus any fix that adds forces)
-------------------------------------------------------------------------- */
-
-double FixDriftBoltzmann::configurational_temperature_ratio()
-{
-  const int64_t nmol = mol_ids.size();
-  const int n = natoms_mol;
-  const int64_t per = 3 * (int64_t) n;
-  std::vector<double> centroid(3 * nmol, 0.0);
-  for (int64_t k = 0; k < nmol; k++)
-    for (int j = 0; j < n; j++)
-      for (int c = 0; c < 3; c++) centroid[3 * k + c] += last->placed[k * per + 3 * j + c] / n;
-  double mine = 0, all = 0;
-  const int nlocal = atom->nlocal;
-  for (int64_t s = 0; s < nmol * n; s++) {
-    const int i = atom->map(mol_tags[s]);
-    if (i < 0 || i >= nlocal) continue;
-    const int64_t k = s / n;
-    for (int c = 0; c < 3; c++) mine -= atom->f[i][c] * (last->placed[3 * s + c] - centroid[3 * k + c]);
-  }
-  MPI_Allreduce(&mine, &all, 1, MPI_DOUBLE, MPI_SUM, world);
-  const double beta = 1.0 / (force->boltz * temperature);
-  return beta * all / (nmol * (3.0 * n - 3.0));
-}
-
-/* ---------------------------------------------------------------------- */
-
-void FixDriftBoltzmann::collect_energies(std::vector<double> &energies)
-{
-  Compute *pe = modify->compute[modify->find_compute(pe_compute_id)];
-  if (pe->invoked_peratom != update->ntimestep) pe->compute_peratom();
-  const int64_t nmol = mol_ids.size();
-  std::vector<double> mine(nmol, 0.0);
-  const int nlocal = atom->nlocal;
-  for (int64_t s = 0; s < nmol * natoms_mol; s++) {
-    const int i = atom->map(mol_tags[s]);
-    if (i >= 0 && i < nlocal) mine[s / natoms_mol] += pe->vector_atom[i];
-  }
-  energies.assign(nmol, 0.0);
-  MPI_Allreduce(mine.data(), energies.data(), nmol, MPI_DOUBLE, MPI_SUM, world);
 }
 
 /* ----------------------------------------------------------------------
@@ -720,7 +710,8 @@ drift::Topology FixDriftBoltzmann::manifest_topology() const
   return topo;
 }
 
-void FixDriftBoltzmann::write_samples(const std::vector<double> &energies)
+void FixDriftBoltzmann::write_samples(const std::vector<tagint> &ids, const std::vector<double> &x,
+                                      const std::vector<double> &energies)
 {
   if (comm->me != 0) return;
   open_output();
@@ -729,12 +720,12 @@ void FixDriftBoltzmann::write_samples(const std::vector<double> &energies)
   text.precision(10);
   const int64_t per = 3 * (int64_t) natoms_mol;
   drift::Conformation c;
-  for (size_t k = 0; k < mol_ids.size(); k++) {
-    c.x.assign(last->placed.begin() + k * per, last->placed.begin() + (k + 1) * per);
+  for (size_t k = 0; k < ids.size(); k++) {
+    c.x.assign(x.begin() + k * per, x.begin() + (k + 1) * per);
     c.energy = energies[k];
     c.weight = weights.empty() ? std::numeric_limits<double>::quiet_NaN() : weights[k];
     c.frame = events;
-    c.molecule = mol_ids[k];
+    c.molecule = ids[k];
     drift::write_conformation_extxyz(text, topo, c);
   }
   const std::string s = text.str();
@@ -764,6 +755,8 @@ double FixDriftBoltzmann::compute_vector(int i)
     case 9: return last_ess_fraction;
     case 10: return last_weighted_temperature_ratio;
     case 11: return last_resampled_temperature_ratio;
+    case 12: return (double) last_straddlers;
+    case 13: return (double) last_bytes_max;
   }
   return 0.0;
 }
@@ -814,6 +807,7 @@ void FixDriftBoltzmann::restart(char *buf)
                       "resample yes' for the first run after it", (bigint) list[4]);
   resample_step = (bigint) list[4];
   const double *p = list + 8;
+  if (comm->me != 0) return;    // rank 0 places it (place_resampled)
   picks.assign(npicks, 0);
   for (size_t k = 0; k < npicks; k++) picks[k] = (int64_t) p[k];
   last->placed.assign(p + npicks, p + npicks + nplaced);

@@ -23,6 +23,8 @@ struct SteinMetric;
 
 namespace LAMMPS_NS {
 
+class DriftMoleculeExchange;
+
 class FixDriftBoltzmann : public Fix {
  public:
   FixDriftBoltzmann(class LAMMPS *, int, char **);
@@ -49,14 +51,18 @@ class FixDriftBoltzmann : public Fix {
   bool reweight, resample;  // Stein moment weights of every batch; place the batch resampled by them
 
   std::unique_ptr<drift::ReplicaSampler> sampler;
+  std::unique_ptr<DriftMoleculeExchange> molecules;  // each molecule whole on its owner rank
+  // Rank 0, while a resampling is pending: the batch's samples (group molecule IDs ascending) and
+  // thermal velocities as placed.
   std::unique_ptr<drift::SampleResult> last;
   double length_scale;  // LAMMPS length units per model length unit
   std::unique_ptr<drift::SteinMetric> stein_metric;  // the manifest's, in LAMMPS units at temp
 
-  // molecules of the group: IDs ascending; atom tags of each in model order
-  std::vector<tagint> mol_ids;
-  std::vector<tagint> mol_tags;  // [nmol * natoms_mol]
+  bigint nmol;    // molecules in the group (every rank)
   int natoms_mol;
+  // With resample: the velocities this rank drew at the last event, for its molecules (IDs ascending).
+  std::vector<tagint> drawn_ids;
+  std::vector<double> drawn_velocities;
   bool molecules_ready;
 
   // counters (restart state)
@@ -65,12 +71,12 @@ class FixDriftBoltzmann : public Fix {
   double last_energy, last_valid_fraction, last_temperature_ratio, last_rate, last_seconds;
   double last_ksd2, last_ksd2_error;
   double last_ess_fraction, last_weighted_temperature_ratio, last_resampled_temperature_ratio;
-  std::vector<double> weights;          // of the last batch, by molecule (empty: none)
-  std::vector<double> virials;          // -beta F . (x - centroid) of each of its samples
+  std::vector<double> weights;          // rank 0: of the last batch, by molecule ID ascending (empty: none)
   // A resampling drawn at a batch's end_of_step, placed at the next step's pre_exchange (or at the
   // setup of the next run): molecule k takes sample picks[k]; restart data while pending.
   std::vector<int64_t> picks;
   bigint resample_step;
+  bigint last_straddlers, last_bytes_max;  // placement of the last batch: molecules split over ranks; bytes sent (max over ranks)
   bigint check_step;    // the sampling step whose end_of_step evaluates energies and Stein checks
   std::string pe_compute_id;
 
@@ -83,13 +89,14 @@ class FixDriftBoltzmann : public Fix {
   void load_model();
   void find_molecules();
   void sample_and_place();
-  void collect_energies(std::vector<double> &);
-  double configurational_temperature_ratio();
   void kernel_stein_discrepancy();
-  void gather_forces(int64_t count, std::vector<double> &forces);
-  void stein_weights(const std::vector<double> &energies);
+  // Rank 0: the whole batch, IDs ascending: rows of positions, forces, energy (NaN without energies).
+  void gather_batch(std::vector<tagint> &ids, std::vector<double> &x, std::vector<double> &f, std::vector<double> &energies);
+  void stein_weights(const std::vector<double> &x, const std::vector<double> &f, const std::vector<double> &energies,
+                     std::vector<double> &virials);
+  void draw_resampling(const std::vector<tagint> &ids, const std::vector<double> &x, const std::vector<double> &virials);
   void place_resampled();
-  void write_samples(const std::vector<double> &);
+  void write_samples(const std::vector<tagint> &ids, const std::vector<double> &x, const std::vector<double> &energies);
   drift::Topology manifest_topology() const;
   void open_output();
   void close_output(bool commit);

@@ -76,9 +76,10 @@ void ReplicaSampler::sample(const SampleRequest& req, SampleResult& out) {
     Kokkos::deep_copy(s.keys, h_keys);
     Kokkos::deep_copy(s.current, h_current);
     fill_noise(noise, keys, req.key);
-    // The model sees the fixed chunk shape's leading rows; a shorter last chunk is a shorter batch
-    // for every decomposition alike.
-    s.runner.generate(Noise(noise), Coords(sample));
+    // The model always sees the full chunk shape (rows past `len` hold earlier noise and are
+    // ignored): a batch's floating-point result can depend on its size, so a molecule's sample
+    // must not depend on how many others its rank happens to generate with it.
+    s.runner.generate(s.noise, s.sample);
     out.n_valid += check_validity(valid, sample, s.mol, req.valid_tolerance, req.clash_distance);
     centres_of_mass(centres, current, s.mol);
     if (req.orientation == Orientation::Aligned) {

@@ -4,9 +4,10 @@
 // generator in LibTorch. Host arrays in and out, so callers (the LAMMPS fix, benchmarks, tests)
 // need neither Kokkos nor LibTorch headers of their own beyond this one.
 //
-// Results depend only on (key, molecule IDs): replicas are processed in fixed chunks of
-// kChunk (a batch's floating-point result can depend on its size), so any split of the
-// molecules into chunk-aligned ranges gives bit-identical samples.
+// Results depend only on (key, molecule ID): the generator always runs on chunks of kChunk rows
+// (a batch's floating-point result can depend on its size; a short last chunk is padded), and
+// every other step is per replica, so any split of the molecules over ranks or calls gives
+// bit-identical samples.
 #include <cstdint>
 #include <memory>
 #include <string>

@@ -1,0 +1,374 @@
+/* ----------------------------------------------------------------------
+   lammps-drift: molecules gathered whole on their owners (see drift_molecule_exchange.h)
+------------------------------------------------------------------------- */
+
+#include "drift_molecule_exchange.h"
+
+#include "atom.h"
+#include "comm.h"
+#include "domain.h"
+#include "error.h"
+#include "irregular.h"
+
+#include <algorithm>
+#include <limits>
+#include <mpi.h>
+
+using namespace LAMMPS_NS;
+
+namespace {
+// A rank's part of a straddling molecule, sent to the molecule's rendezvous rank.
+struct Fragment {
+  tagint mol, lowest;
+  int count, rank;
+};
+struct Owner {
+  tagint mol;
+  int owner;
+};
+struct AtomDatum {
+  tagint mol, tag;
+  int type, rank;
+  double x[3], f[3], peratom;
+};
+struct PlacedDatum {
+  tagint tag;
+  double x[3], v[3];
+};
+// One atom of an owned molecule: where it lives and what was gathered.
+struct Record {
+  tagint mol, tag;
+  int type, local, rank;
+  double x[3], f[3], peratom;
+};
+}    // namespace
+
+DriftMoleculeExchange::DriftMoleculeExchange(LAMMPS *lmp, int groupbit, int natoms_mol, const std::string &model_label) :
+    Pointers(lmp), groupbit_(groupbit), natoms_(natoms_mol), model_label_(model_label)
+{
+}
+
+bigint DriftMoleculeExchange::atoms_outside_group()
+{
+  struct Tally {
+    tagint mol;
+    int inside, outside;
+  };
+  std::vector<std::pair<tagint, bool>> local;
+  for (int i = 0; i < atom->nlocal; i++)
+    if (atom->molecule[i] != 0) local.push_back({atom->molecule[i], (atom->mask[i] & groupbit_) != 0});
+  std::sort(local.begin(), local.end());
+  std::vector<Tally> tallies;
+  std::vector<int> homes;
+  for (const auto &[mol, inside] : local) {
+    if (tallies.empty() || tallies.back().mol != mol) {
+      tallies.push_back({mol, 0, 0});
+      homes.push_back((int) (mol % comm->nprocs));
+    }
+    (inside ? tallies.back().inside : tallies.back().outside)++;
+  }
+  std::vector<Tally> at_home;
+  exchange(tallies, homes, at_home);
+  std::sort(at_home.begin(), at_home.end(), [](const Tally &a, const Tally &b) { return a.mol < b.mol; });
+  bigint outside = 0, outside_all = 0;
+  for (size_t a = 0; a < at_home.size();) {
+    size_t b = a;
+    int inside = 0, out = 0;
+    for (; b < at_home.size() && at_home[b].mol == at_home[a].mol; b++) inside += at_home[b].inside, out += at_home[b].outside;
+    if (inside > 0) outside += out;
+    a = b;
+  }
+  MPI_Allreduce(&outside, &outside_all, 1, MPI_LMP_BIGINT, MPI_SUM, world);
+  return outside_all;
+}
+
+namespace {
+std::vector<int> displacements(const std::vector<int> &counts)
+{
+  std::vector<int> d(counts.size(), 0);
+  for (size_t p = 1; p < counts.size(); p++) d[p] = d[p - 1] + counts[p - 1];
+  return d;
+}
+}    // namespace
+
+void DriftMoleculeExchange::rows_to_root(const std::vector<tagint> &ids, const std::vector<double> &rows, int width,
+                                         std::vector<tagint> &ids_all, std::vector<double> &rows_all)
+{
+  const int nprocs = comm->nprocs;
+  const int mine = (int) ids.size();
+  std::vector<int> counts(nprocs, 0);
+  MPI_Gather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, world);
+  bigint total = 0;
+  for (int c : counts) total += c;
+  if (comm->me == 0 && total * (bigint) std::max(width, 1) > (bigint) std::numeric_limits<int>::max())
+    error->one(FLERR, "Fix drift/boltzmann: {} molecules x {} values exceed what one MPI gather carries onto rank 0: "
+                      "use fewer molecules per fix for reweight and the samples file", total, width);
+  std::vector<tagint> ids_in(comm->me == 0 ? total : 0);
+  MPI_Gatherv(ids.data(), mine, MPI_LMP_TAGINT, ids_in.data(), counts.data(), displacements(counts).data(),
+              MPI_LMP_TAGINT, 0, world);
+  std::vector<int> value_counts(counts);
+  for (int &c : value_counts) c *= width;
+  std::vector<double> rows_in(comm->me == 0 ? total * width : 0);
+  MPI_Gatherv(rows.data(), mine * width, MPI_DOUBLE, rows_in.data(), value_counts.data(),
+              displacements(value_counts).data(), MPI_DOUBLE, 0, world);
+  if (comm->me != 0) {
+    bytes_last_ += (int64_t) mine * ((int64_t) sizeof(tagint) + (int64_t) width * (int64_t) sizeof(double));
+    bytes_total_ += (int64_t) mine * ((int64_t) sizeof(tagint) + (int64_t) width * (int64_t) sizeof(double));
+    ids_all.clear();
+    rows_all.clear();
+    return;
+  }
+  std::vector<size_t> order(total);
+  for (size_t k = 0; k < order.size(); k++) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ids_in[a] < ids_in[b]; });
+  ids_all.resize(total);
+  rows_all.resize(total * width);
+  for (size_t k = 0; k < order.size(); k++) {
+    ids_all[k] = ids_in[order[k]];
+    std::copy(rows_in.begin() + order[k] * width, rows_in.begin() + (order[k] + 1) * width, rows_all.begin() + k * width);
+  }
+}
+
+void DriftMoleculeExchange::rows_from_root(const std::vector<tagint> &ids_all, const std::vector<double> &rows_all,
+                                           int width, const std::vector<tagint> &ids, std::vector<double> &rows)
+{
+  const int nprocs = comm->nprocs;
+  const int mine = (int) ids.size();
+  std::vector<int> counts(nprocs, 0);
+  MPI_Gather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, world);
+  bigint total = 0;
+  for (int c : counts) total += c;
+  std::vector<tagint> wanted(comm->me == 0 ? total : 0);
+  MPI_Gatherv(ids.data(), mine, MPI_LMP_TAGINT, wanted.data(), counts.data(), displacements(counts).data(),
+              MPI_LMP_TAGINT, 0, world);
+  std::vector<double> send;
+  int missing = 0;
+  tagint missing_id = 0;
+  if (comm->me == 0) {
+    if (total * (bigint) std::max(width, 1) > (bigint) std::numeric_limits<int>::max())
+      error->one(FLERR, "Fix drift/boltzmann: {} molecules x {} values exceed what one MPI scatter carries from rank 0",
+                 total, width);
+    send.resize(total * width);
+    for (bigint k = 0; k < total; k++) {
+      const auto it = std::lower_bound(ids_all.begin(), ids_all.end(), wanted[k]);
+      if (it == ids_all.end() || *it != wanted[k]) {
+        missing++;
+        missing_id = wanted[k];
+        continue;
+      }
+      const size_t row = it - ids_all.begin();
+      std::copy(rows_all.begin() + row * width, rows_all.begin() + (row + 1) * width, send.begin() + k * width);
+    }
+  }
+  MPI_Bcast(&missing, 1, MPI_INT, 0, world);
+  MPI_Bcast(&missing_id, 1, MPI_LMP_TAGINT, 0, world);
+  if (missing)
+    error->all(FLERR, "Fix drift/boltzmann: {} molecules (e.g. ID {}) have no pending data: the group changed since it "
+                      "was drawn", missing, missing_id);
+  std::vector<int> value_counts(counts);
+  for (int &c : value_counts) c *= width;
+  rows.resize((size_t) mine * width);
+  MPI_Scatterv(send.data(), value_counts.data(), displacements(value_counts).data(), MPI_DOUBLE, rows.data(),
+               mine * width, MPI_DOUBLE, 0, world);
+  const int64_t bytes = comm->me == 0 ? (int64_t) (total - mine) * width * (int64_t) sizeof(double)
+                                      : (int64_t) mine * (int64_t) sizeof(tagint);
+  bytes_last_ += bytes;
+  bytes_total_ += bytes;
+}
+
+template <typename Datum>
+int DriftMoleculeExchange::exchange(std::vector<Datum> &send, const std::vector<int> &procs, std::vector<Datum> &recv)
+{
+  Irregular irregular(lmp);
+  std::vector<int> destinations(procs);
+  // sortflag 1: received datums ordered by sender, so every later step is deterministic.
+  const int nrecv = irregular.create_data((int) send.size(), destinations.data(), 1);
+  recv.resize(nrecv);
+  irregular.exchange_data((char *) send.data(), (int) sizeof(Datum), (char *) recv.data());
+  irregular.destroy_data();
+  int64_t bytes = 0;
+  for (int p : procs)
+    if (p != comm->me) bytes += (int64_t) sizeof(Datum);
+  bytes_last_ += bytes;
+  bytes_total_ += bytes;
+  return nrecv;
+}
+
+void DriftMoleculeExchange::gather(const Fields &fields)
+{
+  bytes_last_ = 0;
+  straddlers_last_ = 0;
+  const int me = comm->me, nprocs = comm->nprocs;
+  const int nlocal = atom->nlocal;
+  double **x = atom->x;
+  double **f = atom->f;
+  imageint *image = atom->image;
+
+  auto local_record = [&](int i) {
+    Record r{atom->molecule[i], atom->tag[i], atom->type[i], i, me, {0, 0, 0}, {0, 0, 0}, 0};
+    domain->unmap(x[i], image[i], r.x);
+    if (fields.forces)
+      for (int c = 0; c < 3; c++) r.f[c] = f[i][c];
+    if (fields.peratom) r.peratom = fields.peratom[i];
+    return r;
+  };
+
+  // This rank's group atoms by (molecule, ID).
+  std::vector<std::pair<tagint, int>> local;
+  for (int i = 0; i < nlocal; i++)
+    if (atom->mask[i] & groupbit_) local.push_back({atom->molecule[i], i});
+  std::sort(local.begin(), local.end(), [&](const auto &a, const auto &b) {
+    return a.first != b.first ? a.first < b.first : atom->tag[a.second] < atom->tag[b.second];
+  });
+
+  std::vector<Record> records;
+  records.reserve(local.size());
+  std::vector<std::pair<size_t, size_t>> partial;    // ranges of `local` that are fragments
+  std::vector<Fragment> fragments;
+  std::vector<int> homes;
+  for (size_t a = 0; a < local.size();) {
+    size_t b = a;
+    while (b < local.size() && local[b].first == local[a].first) b++;
+    const tagint mol = local[a].first;
+    const int count = (int) (b - a);
+    if (count > natoms_)
+      error->one(FLERR, "Fix drift/boltzmann: molecule {} has {} atoms, the model {} generates {}: use a group of molecules "
+                        "of the model's kind", mol, count, model_label_, natoms_);
+    if (count == natoms_) {
+      for (size_t k = a; k < b; k++) records.push_back(local_record(local[k].second));
+    } else {
+      partial.push_back({a, b});
+      fragments.push_back({mol, atom->tag[local[a].second], count, me});
+      homes.push_back((int) (mol % nprocs));
+    }
+    a = b;
+  }
+
+  // Rendezvous on the molecule ID: the rank holding the lowest atom ID owns the molecule.
+  std::vector<Fragment> at_home;
+  exchange(fragments, homes, at_home);
+  std::sort(at_home.begin(), at_home.end(),
+            [](const Fragment &a, const Fragment &b) { return a.mol != b.mol ? a.mol < b.mol : a.lowest < b.lowest; });
+  std::vector<Owner> replies;
+  std::vector<int> reply_ranks;
+  for (size_t a = 0; a < at_home.size();) {
+    size_t b = a;
+    int total = 0;
+    while (b < at_home.size() && at_home[b].mol == at_home[a].mol) total += at_home[b++].count;
+    if (total != natoms_)
+      error->one(FLERR, "Fix drift/boltzmann: molecule {} has {} atoms, the model {} generates {}: use a group of molecules "
+                        "of the model's kind (and keep its atoms: none may be lost or deleted)", at_home[a].mol, total,
+                 model_label_, natoms_);
+    for (size_t k = a; k < b; k++) {
+      replies.push_back({at_home[k].mol, at_home[a].rank});
+      reply_ranks.push_back(at_home[k].rank);
+    }
+    a = b;
+  }
+  std::vector<Owner> owners;
+  exchange(replies, reply_ranks, owners);
+  std::sort(owners.begin(), owners.end(), [](const Owner &a, const Owner &b) { return a.mol < b.mol; });
+
+  // Fragments travel to their owners.
+  std::vector<AtomDatum> outgoing, incoming;
+  std::vector<int> destinations;
+  for (const auto &[a, b] : partial) {
+    const tagint mol = local[a].first;
+    const auto it = std::lower_bound(owners.begin(), owners.end(), mol,
+                                     [](const Owner &o, tagint m) { return o.mol < m; });
+    if (it == owners.end() || it->mol != mol)
+      error->one(FLERR, "Fix drift/boltzmann: internal error: no owner for molecule {}", mol);
+    for (size_t k = a; k < b; k++) {
+      const Record r = local_record(local[k].second);
+      if (it->owner == me) {
+        records.push_back(r);
+      } else {
+        outgoing.push_back({r.mol, r.tag, r.type, me, {r.x[0], r.x[1], r.x[2]}, {r.f[0], r.f[1], r.f[2]}, r.peratom});
+        destinations.push_back(it->owner);
+      }
+    }
+  }
+  exchange(outgoing, destinations, incoming);
+  for (const auto &d : incoming)
+    records.push_back({d.mol, d.tag, d.type, -1, d.rank, {d.x[0], d.x[1], d.x[2]}, {d.f[0], d.f[1], d.f[2]}, d.peratom});
+
+  std::sort(records.begin(), records.end(),
+            [](const Record &a, const Record &b) { return a.mol != b.mol ? a.mol < b.mol : a.tag < b.tag; });
+  const size_t n = (size_t) natoms_;
+  if (records.size() % n != 0)
+    error->one(FLERR, "Fix drift/boltzmann: internal error: {} gathered atoms are not whole molecules of {}", records.size(), n);
+  const size_t count = records.size() / n;
+  ids_.resize(count);
+  tags_.resize(count * n);
+  types_.resize(count * n);
+  x_.resize(3 * count * n);
+  f_.assign(fields.forces ? 3 * count * n : 0, 0.0);
+  peratom_.assign(fields.peratom ? count * n : 0, 0.0);
+  local_index_.resize(count * n);
+  remote_rank_.resize(count * n);
+  for (size_t k = 0; k < count; k++) {
+    ids_[k] = records[k * n].mol;
+    bool remote = false;
+    for (size_t j = 0; j < n; j++) {
+      const Record &r = records[k * n + j];
+      if (r.mol != ids_[k])
+        error->one(FLERR, "Fix drift/boltzmann: internal error: molecule {} gathered with {} atoms", ids_[k], j);
+      const size_t s = k * n + j;
+      tags_[s] = r.tag;
+      types_[s] = r.type;
+      local_index_[s] = r.local;
+      remote_rank_[s] = r.rank;
+      remote = remote || r.local < 0;
+      for (int c = 0; c < 3; c++) x_[3 * s + c] = r.x[c];
+      if (fields.forces)
+        for (int c = 0; c < 3; c++) f_[3 * s + c] = r.f[c];
+      if (fields.peratom) peratom_[s] = r.peratom;
+    }
+    if (remote) straddlers_last_++;
+    // Whole around the first atom: unwrapped coordinates may still differ by box vectors.
+    const double *first = &x_[3 * k * n];
+    for (size_t j = 1; j < n; j++) {
+      double *b = &x_[3 * (k * n + j)];
+      double d[3] = {b[0] - first[0], b[1] - first[1], b[2] - first[2]};
+      domain->minimum_image(d[0], d[1], d[2]);
+      for (int c = 0; c < 3; c++) b[c] = first[c] + d[c];
+    }
+  }
+}
+
+void DriftMoleculeExchange::scatter(const double *placed, const double *velocities)
+{
+  double **x = atom->x;
+  double **v = atom->v;
+  imageint *image = atom->image;
+  const int nlocal = atom->nlocal;
+  const imageint centre_image = ((imageint) IMGMAX << IMG2BITS) | ((imageint) IMGMAX << IMGBITS) | IMGMAX;
+  auto put = [&](int i, const double *xs, const double *vs) {
+    for (int c = 0; c < 3; c++) x[i][c] = xs[c];
+    image[i] = centre_image;
+    domain->remap(x[i], image[i]);
+    if (vs)
+      for (int c = 0; c < 3; c++) v[i][c] = vs[c];
+  };
+  std::vector<PlacedDatum> outgoing, incoming;
+  std::vector<int> destinations;
+  for (size_t s = 0; s < local_index_.size(); s++) {
+    const double *vs = velocities ? velocities + 3 * s : nullptr;
+    if (local_index_[s] >= 0) {
+      put(local_index_[s], placed + 3 * s, vs);
+      continue;
+    }
+    PlacedDatum d{tags_[s], {placed[3 * s], placed[3 * s + 1], placed[3 * s + 2]}, {0, 0, 0}};
+    if (vs)
+      for (int c = 0; c < 3; c++) d.v[c] = vs[c];
+    outgoing.push_back(d);
+    destinations.push_back(remote_rank_[s]);
+  }
+  exchange(outgoing, destinations, incoming);
+  for (const auto &d : incoming) {
+    const int i = atom->map(d.tag);
+    if (i < 0 || i >= nlocal)
+      error->one(FLERR, "Fix drift/boltzmann: internal error: atom {} left this rank before its sample was placed", d.tag);
+    put(i, d.x, velocities ? d.v : nullptr);
+  }
+}
