@@ -200,45 +200,38 @@ void DriftMoleculeExchange::gather(const Fields &fields)
   straddlers_last_ = 0;
   const int me = comm->me, nprocs = comm->nprocs;
   const int nlocal = atom->nlocal;
-  double **x = atom->x;
-  double **f = atom->f;
-  imageint *image = atom->image;
-
-  auto local_record = [&](int i) {
-    Record r{atom->molecule[i], atom->tag[i], atom->type[i], i, me, {0, 0, 0}, {0, 0, 0}, 0};
-    domain->unmap(x[i], image[i], r.x);
-    if (fields.forces)
-      for (int c = 0; c < 3; c++) r.f[c] = f[i][c];
-    if (fields.peratom) r.peratom = fields.peratom[i];
-    return r;
-  };
+  const int n = natoms_;
 
   // This rank's group atoms by (molecule, ID).
-  std::vector<std::pair<tagint, int>> local;
+  struct LocalAtom {
+    tagint mol, tag;
+    int i;
+  };
+  std::vector<LocalAtom> local;
+  local.reserve(nlocal);
   for (int i = 0; i < nlocal; i++)
-    if (atom->mask[i] & groupbit_) local.push_back({atom->molecule[i], i});
-  std::sort(local.begin(), local.end(), [&](const auto &a, const auto &b) {
-    return a.first != b.first ? a.first < b.first : atom->tag[a.second] < atom->tag[b.second];
-  });
+    if (atom->mask[i] & groupbit_) local.push_back({atom->molecule[i], atom->tag[i], i});
+  std::sort(local.begin(), local.end(),
+            [](const LocalAtom &a, const LocalAtom &b) { return a.mol != b.mol ? a.mol < b.mol : a.tag < b.tag; });
 
-  std::vector<Record> records;
-  records.reserve(local.size());
-  std::vector<std::pair<size_t, size_t>> partial;    // ranges of `local` that are fragments
+  // Molecules whole on this rank (ranges of `local`) and fragments of straddlers.
+  std::vector<size_t> complete;    // first index in `local` of each whole molecule
+  std::vector<std::pair<size_t, size_t>> partial;
   std::vector<Fragment> fragments;
   std::vector<int> homes;
   for (size_t a = 0; a < local.size();) {
     size_t b = a;
-    while (b < local.size() && local[b].first == local[a].first) b++;
-    const tagint mol = local[a].first;
+    while (b < local.size() && local[b].mol == local[a].mol) b++;
+    const tagint mol = local[a].mol;
     const int count = (int) (b - a);
-    if (count > natoms_)
+    if (count > n)
       error->one(FLERR, "Fix drift/boltzmann: molecule {} has {} atoms, the model {} generates {}: use a group of molecules "
-                        "of the model's kind", mol, count, model_label_, natoms_);
-    if (count == natoms_) {
-      for (size_t k = a; k < b; k++) records.push_back(local_record(local[k].second));
+                        "of the model's kind", mol, count, model_label_, n);
+    if (count == n) {
+      complete.push_back(a);
     } else {
       partial.push_back({a, b});
-      fragments.push_back({mol, atom->tag[local[a].second], count, me});
+      fragments.push_back({mol, local[a].tag, count, me});
       homes.push_back((int) (mol % nprocs));
     }
     a = b;
@@ -255,10 +248,10 @@ void DriftMoleculeExchange::gather(const Fields &fields)
     size_t b = a;
     int total = 0;
     while (b < at_home.size() && at_home[b].mol == at_home[a].mol) total += at_home[b++].count;
-    if (total != natoms_)
+    if (total != n)
       error->one(FLERR, "Fix drift/boltzmann: molecule {} has {} atoms, the model {} generates {}: use a group of molecules "
                         "of the model's kind (and keep its atoms: none may be lost or deleted)", at_home[a].mol, total,
-                 model_label_, natoms_);
+                 model_label_, n);
     for (size_t k = a; k < b; k++) {
       replies.push_back({at_home[k].mol, at_home[a].rank});
       reply_ranks.push_back(at_home[k].rank);
@@ -269,17 +262,26 @@ void DriftMoleculeExchange::gather(const Fields &fields)
   exchange(replies, reply_ranks, owners);
   std::sort(owners.begin(), owners.end(), [](const Owner &a, const Owner &b) { return a.mol < b.mol; });
 
-  // Fragments travel to their owners.
+  // Fragments travel to their owners; the owner's own fragments become records with the rest.
+  auto record = [&](int i) {
+    Record r{atom->molecule[i], atom->tag[i], atom->type[i], i, me, {0, 0, 0}, {0, 0, 0}, 0};
+    domain->unmap(atom->x[i], atom->image[i], r.x);
+    if (fields.forces)
+      for (int c = 0; c < 3; c++) r.f[c] = atom->f[i][c];
+    if (fields.peratom) r.peratom = fields.peratom[i];
+    return r;
+  };
+  std::vector<Record> records;    // atoms of the straddlers this rank owns
   std::vector<AtomDatum> outgoing, incoming;
   std::vector<int> destinations;
   for (const auto &[a, b] : partial) {
-    const tagint mol = local[a].first;
+    const tagint mol = local[a].mol;
     const auto it = std::lower_bound(owners.begin(), owners.end(), mol,
                                      [](const Owner &o, tagint m) { return o.mol < m; });
     if (it == owners.end() || it->mol != mol)
       error->one(FLERR, "Fix drift/boltzmann: internal error: no owner for molecule {}", mol);
     for (size_t k = a; k < b; k++) {
-      const Record r = local_record(local[k].second);
+      const Record r = record(local[k].i);
       if (it->owner == me) {
         records.push_back(r);
       } else {
@@ -291,13 +293,15 @@ void DriftMoleculeExchange::gather(const Fields &fields)
   exchange(outgoing, destinations, incoming);
   for (const auto &d : incoming)
     records.push_back({d.mol, d.tag, d.type, -1, d.rank, {d.x[0], d.x[1], d.x[2]}, {d.f[0], d.f[1], d.f[2]}, d.peratom});
-
   std::sort(records.begin(), records.end(),
             [](const Record &a, const Record &b) { return a.mol != b.mol ? a.mol < b.mol : a.tag < b.tag; });
-  const size_t n = (size_t) natoms_;
   if (records.size() % n != 0)
     error->one(FLERR, "Fix drift/boltzmann: internal error: {} gathered atoms are not whole molecules of {}", records.size(), n);
-  const size_t count = records.size() / n;
+  const size_t owned_straddlers = records.size() / n;
+  straddlers_last_ = (int64_t) owned_straddlers;
+
+  // Whole molecules and owned straddlers, merged by molecule ID.
+  const size_t count = complete.size() + owned_straddlers;
   ids_.resize(count);
   tags_.resize(count * n);
   types_.resize(count * n);
@@ -306,29 +310,47 @@ void DriftMoleculeExchange::gather(const Fields &fields)
   peratom_.assign(fields.peratom ? count * n : 0, 0.0);
   local_index_.resize(count * n);
   remote_rank_.resize(count * n);
+  size_t ci = 0, si = 0;
   for (size_t k = 0; k < count; k++) {
-    ids_[k] = records[k * n].mol;
-    bool remote = false;
-    for (size_t j = 0; j < n; j++) {
-      const Record &r = records[k * n + j];
-      if (r.mol != ids_[k])
-        error->one(FLERR, "Fix drift/boltzmann: internal error: molecule {} gathered with {} atoms", ids_[k], j);
-      const size_t s = k * n + j;
-      tags_[s] = r.tag;
-      types_[s] = r.type;
-      local_index_[s] = r.local;
-      remote_rank_[s] = r.rank;
-      remote = remote || r.local < 0;
-      for (int c = 0; c < 3; c++) x_[3 * s + c] = r.x[c];
-      if (fields.forces)
-        for (int c = 0; c < 3; c++) f_[3 * s + c] = r.f[c];
-      if (fields.peratom) peratom_[s] = r.peratom;
+    const bool from_complete = si == owned_straddlers ||
+                               (ci < complete.size() && local[complete[ci]].mol < records[si * n].mol);
+    const size_t s0 = k * n;
+    if (from_complete) {
+      const size_t a = complete[ci++];
+      ids_[k] = local[a].mol;
+      for (int j = 0; j < n; j++) {
+        const int i = local[a + j].i;
+        const size_t s = s0 + j;
+        tags_[s] = local[a + j].tag;
+        types_[s] = atom->type[i];
+        local_index_[s] = i;
+        remote_rank_[s] = me;
+        domain->unmap(atom->x[i], atom->image[i], &x_[3 * s]);
+        if (fields.forces)
+          for (int c = 0; c < 3; c++) f_[3 * s + c] = atom->f[i][c];
+        if (fields.peratom) peratom_[s] = fields.peratom[i];
+      }
+    } else {
+      const Record *r = &records[si++ * n];
+      ids_[k] = r[0].mol;
+      for (int j = 0; j < n; j++) {
+        if (r[j].mol != ids_[k])
+          error->one(FLERR, "Fix drift/boltzmann: internal error: molecule {} gathered with {} atoms", ids_[k], j);
+        const size_t s = s0 + j;
+        tags_[s] = r[j].tag;
+        types_[s] = r[j].type;
+        local_index_[s] = r[j].local;
+        remote_rank_[s] = r[j].rank;
+        for (int c = 0; c < 3; c++) x_[3 * s + c] = r[j].x[c];
+        if (fields.forces)
+          for (int c = 0; c < 3; c++) f_[3 * s + c] = r[j].f[c];
+        if (fields.peratom) peratom_[s] = r[j].peratom;
+      }
     }
-    if (remote) straddlers_last_++;
     // Whole around the first atom: unwrapped coordinates may still differ by box vectors.
-    const double *first = &x_[3 * k * n];
-    for (size_t j = 1; j < n; j++) {
-      double *b = &x_[3 * (k * n + j)];
+    const double *first = &x_[3 * s0];
+    for (int j = 1; j < n; j++) {
+      double *b = &x_[3 * (s0 + j)];
       double d[3] = {b[0] - first[0], b[1] - first[1], b[2] - first[2]};
       domain->minimum_image(d[0], d[1], d[2]);
       for (int c = 0; c < 3; c++) b[c] = first[c] + d[c];
