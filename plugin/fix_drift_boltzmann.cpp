@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -59,7 +60,7 @@ FixDriftBoltzmann::FixDriftBoltzmann(LAMMPS *lmp, int narg, char **arg) :
     last_weighted_temperature_ratio(std::numeric_limits<double>::quiet_NaN()),
     last_resampled_temperature_ratio(std::numeric_limits<double>::quiet_NaN()), resample_step(-1),
     last_straddlers(0), last_bytes_max(0),
-    check_step(-1), out(nullptr), out_has_content(false)
+    check_step(-1), out(nullptr), out_has_content(false), out_keep_bytes(-1)
 {
   if (narg < 7)
     error->all(FLERR, "Illegal fix drift/boltzmann command: expected 'fix ID group drift/boltzmann Nevery model.pt seed S [keyword value ...]'");
@@ -681,8 +682,51 @@ void FixDriftBoltzmann::open_output()
   if (out_has_content) {    // continue the samples of earlier runs of this fix
     std::ifstream previous(output_path, std::ios::binary);
     std::string buffer((std::istreambuf_iterator<char>(previous)), std::istreambuf_iterator<char>());
+    if (out_keep_bytes >= 0 && (size_t) out_keep_bytes < buffer.size()) buffer.resize(out_keep_bytes);
     fwrite(buffer.data(), 1, buffer.size(), out);
+    out_keep_bytes = -1;
   }
+}
+
+/* ----------------------------------------------------------------------
+   after read_restart: the samples file continues at the restart point. Its first samples_total
+   frames are kept; frames written after the restart file was (by the run that went on) are
+   dropped, as the restarted run draws them again. The old file stays intact until the run's end.
+------------------------------------------------------------------------- */
+
+void FixDriftBoltzmann::continue_output_after_restart()
+{
+  if (output_path.empty() || comm->me != 0) return;
+  std::ifstream in(output_path, std::ios::binary);
+  if (!in) return;    // no file yet: a new one
+  bigint frames = 0;
+  long long keep = 0;
+  long lineno = 0;
+  std::string line;
+  while (frames < samples_total && std::getline(in, line)) {
+    lineno++;
+    char *end = nullptr;
+    const long count = std::strtol(line.c_str(), &end, 10);
+    while (end && (*end == ' ' || *end == '\r')) end++;
+    if (line.empty() || !end || *end != '\0' || count != natoms_mol)
+      error->one(FLERR, "Fix drift/boltzmann: {} line {}: expected the atom count {} of a sample frame, got '{}': after "
+                        "read_restart 'file' continues this fix's samples; move the file away or name another file",
+                 output_path, lineno, natoms_mol, line.substr(0, 80));
+    bool whole = true;
+    for (long k = 0; k <= count && whole; k++) {
+      whole = (bool) std::getline(in, line);
+      lineno++;
+    }
+    if (!whole) break;    // a torn last frame (an interrupted write): dropped
+    frames++;
+    keep = (long long) in.tellg();
+    if (keep < 0) break;
+  }
+  if (frames < samples_total)
+    error->warning(FLERR, "Fix drift/boltzmann: {} holds {} whole samples, the restart point {}: the run continues after them",
+                   output_path, frames, samples_total);
+  out_has_content = true;
+  out_keep_bytes = keep;
 }
 
 void FixDriftBoltzmann::close_output(bool commit)
@@ -800,6 +844,7 @@ void FixDriftBoltzmann::restart(char *buf)
                           "continuing the counters with the new seed", (long) list[1], seed);
   events = (bigint) list[2];
   samples_total = (bigint) list[3];
+  continue_output_after_restart();
   if (version < 2 || list[4] < 0) return;
   const size_t npicks = (size_t) list[5], nplaced = (size_t) list[6], nvel = (size_t) list[7];
   if (!resample)

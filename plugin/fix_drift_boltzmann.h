@@ -84,6 +84,7 @@ class FixDriftBoltzmann : public Fix {
   FILE *out;
   std::string out_tmp;
   bool out_has_content;
+  long long out_keep_bytes;  // of the existing file to continue (-1: all of it)
 
   void parse_keywords(int, char **);
   void load_model();
@@ -99,6 +100,7 @@ class FixDriftBoltzmann : public Fix {
   void write_samples(const std::vector<tagint> &ids, const std::vector<double> &x, const std::vector<double> &energies);
   drift::Topology manifest_topology() const;
   void open_output();
+  void continue_output_after_restart();
   void close_output(bool commit);
   bigint next_sample_step(bigint) const;
   void schedule_next();
