@@ -91,29 +91,38 @@ std::vector<int> displacements(const std::vector<int> &counts)
 }
 }    // namespace
 
-void DriftMoleculeExchange::rows_to_root(const std::vector<tagint> &ids, const std::vector<double> &rows, int width,
-                                         std::vector<tagint> &ids_all, std::vector<double> &rows_all)
+// Every rank's IDs onto rank 0, in rank order (ids_in there), with each rank's count; the total.
+bigint DriftMoleculeExchange::ids_to_root(const std::vector<tagint> &ids, std::vector<int> &counts,
+                                          std::vector<tagint> &ids_in)
 {
-  const int nprocs = comm->nprocs;
   const int mine = (int) ids.size();
-  std::vector<int> counts(nprocs, 0);
+  counts.assign(comm->nprocs, 0);
   MPI_Gather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, world);
   bigint total = 0;
   for (int c : counts) total += c;
+  ids_in.assign(comm->me == 0 ? total : 0, 0);
+  MPI_Gatherv(ids.data(), mine, MPI_LMP_TAGINT, ids_in.data(), counts.data(), displacements(counts).data(),
+              MPI_LMP_TAGINT, 0, world);
+  return total;
+}
+
+void DriftMoleculeExchange::rows_to_root(const std::vector<tagint> &ids, const std::vector<double> &rows, int width,
+                                         std::vector<tagint> &ids_all, std::vector<double> &rows_all)
+{
+  const int mine = (int) ids.size();
+  std::vector<int> counts;
+  std::vector<tagint> ids_in;
+  const bigint total = ids_to_root(ids, counts, ids_in);
   if (comm->me == 0 && total * (bigint) std::max(width, 1) > (bigint) std::numeric_limits<int>::max())
     error->one(FLERR, "Fix drift/boltzmann: {} molecules x {} values exceed what one MPI gather carries onto rank 0: "
                       "use fewer molecules per fix for reweight and the samples file", total, width);
-  std::vector<tagint> ids_in(comm->me == 0 ? total : 0);
-  MPI_Gatherv(ids.data(), mine, MPI_LMP_TAGINT, ids_in.data(), counts.data(), displacements(counts).data(),
-              MPI_LMP_TAGINT, 0, world);
   std::vector<int> value_counts(counts);
   for (int &c : value_counts) c *= width;
   std::vector<double> rows_in(comm->me == 0 ? total * width : 0);
   MPI_Gatherv(rows.data(), mine * width, MPI_DOUBLE, rows_in.data(), value_counts.data(),
               displacements(value_counts).data(), MPI_DOUBLE, 0, world);
   if (comm->me != 0) {
-    bytes_last_ += (int64_t) mine * ((int64_t) sizeof(tagint) + (int64_t) width * (int64_t) sizeof(double));
-    bytes_total_ += (int64_t) mine * ((int64_t) sizeof(tagint) + (int64_t) width * (int64_t) sizeof(double));
+    count_bytes((int64_t) mine * ((int64_t) sizeof(tagint) + (int64_t) width * (int64_t) sizeof(double)));
     ids_all.clear();
     rows_all.clear();
     return;
@@ -132,15 +141,10 @@ void DriftMoleculeExchange::rows_to_root(const std::vector<tagint> &ids, const s
 void DriftMoleculeExchange::rows_from_root(const std::vector<tagint> &ids_all, const std::vector<double> &rows_all,
                                            int width, const std::vector<tagint> &ids, std::vector<double> &rows)
 {
-  const int nprocs = comm->nprocs;
   const int mine = (int) ids.size();
-  std::vector<int> counts(nprocs, 0);
-  MPI_Gather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, world);
-  bigint total = 0;
-  for (int c : counts) total += c;
-  std::vector<tagint> wanted(comm->me == 0 ? total : 0);
-  MPI_Gatherv(ids.data(), mine, MPI_LMP_TAGINT, wanted.data(), counts.data(), displacements(counts).data(),
-              MPI_LMP_TAGINT, 0, world);
+  std::vector<int> counts;
+  std::vector<tagint> wanted;
+  const bigint total = ids_to_root(ids, counts, wanted);
   std::vector<double> send;
   int missing = 0;
   tagint missing_id = 0;
@@ -172,8 +176,7 @@ void DriftMoleculeExchange::rows_from_root(const std::vector<tagint> &ids_all, c
                mine * width, MPI_DOUBLE, 0, world);
   const int64_t bytes = comm->me == 0 ? (int64_t) (total - mine) * width * (int64_t) sizeof(double)
                                       : (int64_t) mine * (int64_t) sizeof(tagint);
-  bytes_last_ += bytes;
-  bytes_total_ += bytes;
+  count_bytes(bytes);
 }
 
 template <typename Datum>
@@ -189,8 +192,7 @@ int DriftMoleculeExchange::exchange(std::vector<Datum> &send, const std::vector<
   int64_t bytes = 0;
   for (int p : procs)
     if (p != comm->me) bytes += (int64_t) sizeof(Datum);
-  bytes_last_ += bytes;
-  bytes_total_ += bytes;
+  count_bytes(bytes);
   return nrecv;
 }
 

@@ -78,6 +78,8 @@ class DriftMoleculeExchange : protected Pointers {
   std::vector<int> local_index_, remote_rank_;
   int64_t bytes_last_ = 0, bytes_total_ = 0, straddlers_last_ = 0;
 
+  void count_bytes(int64_t bytes) { bytes_last_ += bytes; bytes_total_ += bytes; }
+  bigint ids_to_root(const std::vector<tagint> &ids, std::vector<int> &counts, std::vector<tagint> &ids_in);
   template <typename Datum>
   int exchange(std::vector<Datum> &send, const std::vector<int> &procs, std::vector<Datum> &recv);
 };
