@@ -307,7 +307,7 @@ TEST(Trainer, EthanolSmokeTestWritesALoadableValidGenerator) {
                                "training: {steps: 300, batch: 128, positives: 256, lr: 1.0e-3, warmup: 20, log_every: 100}\n"
                                "output: model.pt\n";
   const auto cfg = read_train_config(dir.write("train.yaml", cfg_text));
-  const auto summary = train_from_config(cfg, false, true);
+  const auto summary = train_from_config(cfg, TrainRun{false, true});
   EXPECT_EQ(summary.frames, 27 * 20);
   EXPECT_NEAR(summary.r_hat, 1.0, 0.25);  // 500 K data for a 500 K target
 

@@ -4,6 +4,9 @@
 #include <fstream>
 #include <stdexcept>
 
+#include <mpi.h>
+
+#define LAMMPS_LIB_MPI
 #include <library.h>
 
 namespace drift {
@@ -18,7 +21,12 @@ LammpsLabeller::LammpsLabeller(const Topology& topo, const LabellerSettings& set
   if (!readable(settings.forcefield_file))
     throw std::runtime_error(settings.forcefield_file + ": cannot read the force-field input");
   const char* args[] = {"drift-labeller", "-log", "none", "-screen", "none", "-nocite"};
-  lmp_ = lammps_open_no_mpi(6, const_cast<char**>(args), nullptr);
+  // One LAMMPS per process, on its own: under mpirun (data-parallel drift-train) every rank labels
+  // its own conformations, which a LAMMPS spread over MPI_COMM_WORLD would mix up.
+  int mpi_ready = 0;
+  MPI_Initialized(&mpi_ready);
+  if (!mpi_ready) MPI_Init(nullptr, nullptr);
+  lmp_ = lammps_open(6, const_cast<char**>(args), MPI_COMM_SELF, nullptr);
   if (!lmp_) throw std::runtime_error("cannot start LAMMPS through its library interface");
 
   int per_side = std::max(1, static_cast<int>(std::ceil(std::cbrt(static_cast<double>(settings.batch)))));

@@ -20,6 +20,7 @@ struct TrainSettings {
   long checkpoint_every = 1000;  // 0: no checkpoints
   std::string checkpoint;        // path
   bool resume = false;
+  long stop_at = 0;  // > 0 and < steps: checkpoint after this step and return (steps_done = stop_at)
   bool quiet = false;
 };
 

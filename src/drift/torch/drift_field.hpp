@@ -7,6 +7,8 @@
 
 #include <vector>
 
+#include "drift/batch_comm.hpp"
+
 namespace drift {
 
 enum class Kernel { Laplace, Gaussian };
@@ -27,6 +29,10 @@ struct FieldInput {
   torch::Tensor positives;   // [P, D] features of data samples: where kernels are evaluated
   torch::Tensor targets;     // [P, D] where each positive attracts to; undefined = positives
   torch::Tensor log_weights; // [P] log of a weight on each positive's affinity; undefined = 0 (FK)
+  // Data-parallel training: `generated` holds this rank's rows first_row.. of the global batch
+  // all_generated [N_total, D]; undefined: generated is the whole batch.
+  torch::Tensor all_generated;
+  long first_row = 0;
 };
 
 struct FieldOutput {
@@ -34,7 +40,10 @@ struct FieldOutput {
   double feature_scale;  // S = mean distance / sqrt(D)
 };
 
-FieldOutput drifting_field(const FieldInput& in, const FieldSettings& settings);
+// With comm, the field of this rank's rows of the global batch: every batch-wide quantity (the
+// mean distance, the softmax over the batch, each temperature's RMS) is reduced over the ranks,
+// so the ranks' rows together equal the field of the whole batch on one rank (up to rounding).
+FieldOutput drifting_field(const FieldInput& in, const FieldSettings& settings, const BatchComm* comm = nullptr);
 
 // Mean shift with a y-only softmax and an unnormalised-distance Gaussian kernel of width sigma:
 // sum_j softmax_j(-|x - y_j|^2 / (2 sigma^2) + log_w_j) (y_j - x). The quantity of the seed

@@ -131,7 +131,11 @@ std::string add_stein_metric(const TrainConfig& cfg, const std::string& model) {
   return manifest;
 }
 
-TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) {
+TrainSummary train_from_config(const TrainConfig& cfg, const TrainRun& run) {
+  const BatchComm* comm = run.comm;
+  const bool writer = !comm || comm->rank() == 0;
+  const bool quiet = run.quiet || !writer;
+  if (run.stop_at < 0) throw std::runtime_error("stop_at must be positive (the step to stop after), got " + std::to_string(run.stop_at));
   torch::set_num_threads(cfg.threads);
   TrainSummary summary;
   const Topology topo = read_lammps_data(cfg.resolve(cfg.molecule));
@@ -298,14 +302,19 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
   TrainSettings ts = cfg.training;
   const std::string output = cfg.resolve(cfg.output);
   ts.checkpoint = output + ".ckpt";
-  ts.resume = resume;
+  ts.resume = run.resume;
   ts.quiet = quiet;
+  ts.stop_at = run.stop_at;
   // A LAMMPS instance (the labellers above) sets the process's OpenMP threads to its own (1 unless
   // OMP_NUM_THREADS says otherwise), which LibTorch shares: give LibTorch its threads back.
   torch::set_num_threads(cfg.threads);
-  const auto report = train(gen, problem, ts);
+  const auto report = train(gen, problem, ts, comm);
   summary.steps = report.steps_done;
   summary.steps_per_second = report.steps_per_second;
+  if (report.steps_done < cfg.training.steps) {
+    summary.stopped = true;
+    return summary;
+  }
 
   YAML::Emitter y;
   y << YAML::BeginMap;
@@ -366,15 +375,20 @@ TrainSummary train_from_config(const TrainConfig& cfg, bool resume, bool quiet) 
     << YAML::Key << "labelled_by_lammps" << YAML::Value << summary.labelled_by_lammps << YAML::EndMap;
   y << YAML::Key << "training" << YAML::Value << YAML::BeginMap << YAML::Key << "steps" << YAML::Value << cfg.training.steps
     << YAML::Key << "batch" << YAML::Value << cfg.training.batch << YAML::Key << "positives" << YAML::Value << cfg.training.positives
-    << YAML::Key << "seed" << YAML::Value << cfg.training.seed << YAML::Key << "ema" << YAML::Value << cfg.training.ema
-    << YAML::EndMap;
+    << YAML::Key << "seed" << YAML::Value << cfg.training.seed << YAML::Key << "ema" << YAML::Value << cfg.training.ema;
+  if (comm && comm->size() > 1) y << YAML::Key << "mpi_ranks" << YAML::Value << comm->size();
+  y << YAML::EndMap;
   y << YAML::Key << "libtorch_version" << YAML::Value << TORCH_VERSION;
   y << YAML::Key << "trainer_version" << YAML::Value << DRIFT_VERSION;
   y << YAML::EndMap;
   summary.manifest = std::string(y.c_str()) + "\n";
   if (!cfg.forcefield.empty()) summary.manifest += stein_metric_yaml(cfg, topo, beta);
-  gen.save(output, {{"manifest.yaml", summary.manifest}});
-  std::remove(ts.checkpoint.c_str());
+  if (writer) {
+    gen.save(output, {{"manifest.yaml", summary.manifest}});
+    std::remove(ts.checkpoint.c_str());
+  }
+  // No rank returns (and, in drift-train, exits) before the model is in place.
+  if (comm) comm->barrier();
   return summary;
 }
 

@@ -3,8 +3,8 @@
 // generator file with its manifest inside.
 #include <string>
 
+#include "drift/batch_comm.hpp"
 #include "drift/manifest.hpp"
-
 #include "drift/train_config.hpp"
 
 namespace drift {
@@ -17,11 +17,24 @@ struct TrainSummary {
   std::string fk_energy_source;                           // FK: "labels" or "forces"
   double fk_energy_rms_error = -1, fk_energy_spread = 0;  // FK: force-integrated vs labelled beta E (-1: no labels)
   long steps = 0;
+  bool stopped = false;  // stopped at TrainRun::stop_at: a checkpoint, no model
   double steps_per_second = 0;
   std::string manifest;
 };
 
-TrainSummary train_from_config(const TrainConfig& config, bool resume, bool quiet);
+// How this invocation runs the configuration's training.
+struct TrainRun {
+  bool resume = false;  // continue from <output>.ckpt
+  bool quiet = false;
+  // > 0: stop after this step with a checkpoint and no model (a queue job's share of a long
+  // training; --resume continues it exactly).
+  long stop_at = 0;
+  // drift-train under mpirun: data-parallel training (train() in trainer.hpp); every rank reads and
+  // prepares the data, rank 0 alone prints progress and writes checkpoints and the model.
+  const BatchComm* comm = nullptr;
+};
+
+TrainSummary train_from_config(const TrainConfig& config, const TrainRun& run);
 
 // Adds the Stein metric (config's molecule and force field, the model's temperature) to the
 // manifest of a model written without one, replacing the file atomically; returns the manifest.

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include <torch/csrc/jit/runtime/graph_executor.h>
+
 namespace drift {
 
 namespace {
@@ -122,11 +124,44 @@ long load_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam
   return step.item<int64_t>();
 }
 
+// Sums every parameter's gradient over the ranks, in one message.
+void sum_gradients(const std::vector<torch::Tensor>& params, const BatchComm& comm) {
+  std::vector<torch::Tensor> grads;
+  for (const auto& p : params) grads.push_back(p.grad().defined() ? p.grad().reshape({-1}) : torch::zeros({p.numel()}, p.options()));
+  auto flat = torch::cat(grads).to(torch::kFloat).contiguous();
+  comm.sum(flat.data_ptr<float>(), flat.numel());
+  int64_t at = 0;
+  for (const auto& p : params) {
+    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+    p.mutable_grad().copy_(flat.slice(0, at, at + p.numel()).view_as(p));
+    at += p.numel();
+  }
+}
+
+// This rank's generated features and the whole batch's, rows in rank order.
+torch::Tensor gather_batch(const torch::Tensor& mine, long batch, const BatchComm& comm) {
+  const auto local = mine.detach().to(torch::kFloat).contiguous();
+  const int64_t width = local.size(1);
+  std::vector<long> counts(comm.size());
+  for (int r = 0; r < comm.size(); ++r) {
+    const auto [lo, hi] = batch_rows(batch, r, comm.size());
+    counts[r] = (hi - lo) * width;
+  }
+  auto all = torch::empty({batch, width}, torch::kFloat);
+  comm.gather_all(local.data_ptr<float>(), all.data_ptr<float>(), counts);
+  return all;
+}
+
 }  // namespace
 
-TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSettings& s) {
+TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSettings& s, const BatchComm* comm) {
   const int64_t m = problem.positives.size(0);
   if (m < 1) throw std::runtime_error("train: no training samples");
+  if (comm && s.batch < comm->size())
+    throw std::runtime_error("train: training.batch " + std::to_string(s.batch) + " is smaller than the " +
+                             std::to_string(comm->size()) + " MPI ranks; every rank needs at least one row of the batch");
+  const auto [first_row, end_row] = comm ? batch_rows(s.batch, comm->rank(), comm->size()) : std::pair<long, long>(0, s.batch);
+  const bool writer = !comm || comm->rank() == 0;
   // Features of data and targets once; per step only indices are drawn.
   std::vector<torch::Tensor> pos_feat, tgt_feat, scales;
   std::vector<FieldSettings> fields;
@@ -138,6 +173,11 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
     fields.push_back(problem.field);
     if (!g.temperatures.empty()) fields.back().temperatures = g.temperatures;
   }
+  // TorchScript's profiling executor re-optimises the generator's graph after its first calls,
+  // and the optimised graph rounds differently: a resumed process (whose first calls come at the
+  // checkpoint's step) would drift from an uninterrupted one by ~1e-7 from its third step on.
+  // The plain executor computes every step the same way in any process; measured: no slower here.
+  torch::jit::setGraphExecutorOptimize(false);
   std::mt19937_64 rng(s.seed);
   auto params = gen.parameters();
   for (auto& p : params) p.set_requires_grad(true);
@@ -148,7 +188,10 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
     for (const auto& p : params) ema.push_back(p.detach().clone());
   if (s.resume) {
     start = load_checkpoint(s.checkpoint, gen, opt, rng, ema);
-    if (!s.quiet) std::cerr << "drift-train: resumed from " << s.checkpoint << " at step " << start << "\n";
+    if (writer && !s.quiet) std::cerr << "drift-train: resumed from " << s.checkpoint << " at step " << start << "\n";
+    if (s.stop_at > 0 && s.stop_at <= start)
+      throw std::runtime_error(s.checkpoint + " is at step " + std::to_string(start) + ", past the step to stop at (" +
+                               std::to_string(s.stop_at) + "): give a later step, or none");
   } else {
     // Data-dependent output initialisation on a noise batch from the same stream.
     auto z = normal_noise(rng, std::max<int64_t>(s.batch, 512), gen.shape().noise_dim);
@@ -163,27 +206,41 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
   for (long step = start; step < s.steps; ++step) {
     const double lr = s.lr * std::min(1.0, static_cast<double>(step + 1) / std::max<long>(1, s.warmup));
     for (auto& group : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
-    const auto z = normal_noise(rng, s.batch, gen.shape().noise_dim);
+    const auto z_batch = normal_noise(rng, s.batch, gen.shape().noise_dim);
+    const auto z = comm ? z_batch.slice(0, first_row, end_row) : z_batch;
     const auto idx = sample_indices(rng, m, s.positives);
     const auto x = gen.forward(z);
     torch::Tensor loss = torch::zeros({});
-    double drift_sq = 0;
+    // Over the whole batch: [0] the loss, [1] the sum of each group's mean squared drift.
+    double totals[2] = {0, 0};
     for (size_t g = 0; g < problem.groups.size(); ++g) {
       const auto& group = problem.groups[g];
       if (group.weight == 0) continue;
       const auto fx = raw_features(x, group) / scales[g];
       FieldInput in;
       in.generated = fx.detach();
+      if (comm) {
+        in.all_generated = gather_batch(fx, s.batch, *comm);
+        in.first_row = first_row;
+      }
       in.positives = pos_feat[g].index_select(0, idx);
       if (tgt_feat[g].defined()) in.targets = tgt_feat[g].index_select(0, idx);
       if (problem.log_weights.defined()) in.log_weights = problem.log_weights.index_select(0, idx);
-      const auto field = drifting_field(in, fields[g]);
+      const auto field = drifting_field(in, fields[g], comm);
       const auto goal = (fx.detach() / field.feature_scale + field.drift).detach();
-      loss = loss + group.weight * (fx / field.feature_scale - goal).pow(2).mean();
-      drift_sq += (field.drift * field.drift).mean().item<double>();
+      const auto residual_sq = (fx / field.feature_scale - goal).pow(2);
+      // This rank's share of the batch mean, so the ranks' losses (and gradients) add up to it.
+      const double per_value = 1.0 / (static_cast<double>(s.batch) * fx.size(1));
+      loss = loss + group.weight * (comm ? residual_sq.sum() * per_value : residual_sq.mean());
+      totals[1] += comm ? (field.drift * field.drift).sum().item<double>() * per_value : (field.drift * field.drift).mean().item<double>();
     }
     opt.zero_grad();
     loss.backward();
+    totals[0] = loss.item<double>();
+    if (comm) {
+      sum_gradients(params, *comm);
+      comm->sum(totals, 2);
+    }
     // The norm before clipping: the progress line shows it and how often the clip acted.
     const double grad_norm = torch::nn::utils::clip_grad_norm_(params, s.grad_clip > 0 ? s.grad_clip : INFINITY);
     grad_avg += grad_norm;
@@ -194,14 +251,14 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
       const double decay = std::min(s.ema, (1.0 + step) / (10.0 + step));
       for (size_t k = 0; k < ema.size(); ++k) ema[k].mul_(decay).add_(params[k].detach(), 1.0 - decay);
     }
-    const double lv = loss.item<double>();
+    const double lv = totals[0];
     if (!std::isfinite(lv)) throw std::runtime_error("training diverged at step " + std::to_string(step + 1) + " (loss is not finite)");
     loss_avg += lv;
-    drift_avg += std::sqrt(drift_sq);
+    drift_avg += std::sqrt(totals[1]);
     ++avg_n;
     report.last_loss = lv;
     const long done = step + 1;
-    if (!s.quiet && (done % s.log_every == 0 || done == s.steps)) {
+    if (writer && !s.quiet && (done % s.log_every == 0 || done == s.steps)) {
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const double rate = (done - start) / std::max(secs, 1e-9);
       const int width = 30, filled = static_cast<int>(width * done / s.steps);
@@ -211,8 +268,17 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
       loss_avg = drift_avg = grad_avg = 0;
       avg_n = clipped = 0;
     }
-    if (s.checkpoint_every > 0 && !s.checkpoint.empty() && done % s.checkpoint_every == 0 && done < s.steps)
+    const bool stop_here = s.stop_at > 0 && done == s.stop_at && done < s.steps;
+    if (stop_here && s.checkpoint.empty()) throw std::runtime_error("train: stop_at needs a checkpoint path");
+    if (writer && done < s.steps &&
+        (stop_here || (s.checkpoint_every > 0 && !s.checkpoint.empty() && done % s.checkpoint_every == 0)))
       save_checkpoint(s.checkpoint, gen, opt, done, rng, ema);
+    if (stop_here) {
+      if (comm) comm->barrier();  // the checkpoint is in place before any rank returns
+      report.steps_done = done;
+      report.steps_per_second = (done - start) / std::max(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 1e-9);
+      return report;  // the live weights, not the average: the run continues from the checkpoint
+    }
   }
   report.steps_done = s.steps;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "drift/batch_comm.hpp"
 #include "drift/torch/drift_field.hpp"
 #include "drift/torch/features.hpp"
 #include "drift/torch/generator.hpp"
@@ -43,6 +44,13 @@ struct TrainReport {
   double steps_per_second = 0;
 };
 
-TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSettings& settings);
+// Data-parallel with comm (drift-train under mpirun): every rank holds the whole problem and
+// advances the same random stream, so every rank draws the same global batch of noise and
+// positives; rank r generates only its rows (batch_rows), the ranks exchange the generated
+// features so each field sees the whole batch, and the gradients are summed before the
+// (identical) optimiser step. K ranks give the K = 1 model up to float rounding. Checkpoints are
+// written by rank 0 only.
+TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSettings& settings,
+                  const BatchComm* comm = nullptr);
 
 }  // namespace drift
