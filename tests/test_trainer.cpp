@@ -71,6 +71,13 @@ TEST(TrainConfig, ValidatesEveryKey) {
                       {"s.yaml:5", "fi_preconditioner", "fisher or hessian", "newton"});
   EXPECT_EQ(read_train_config(dir.write("ema.yaml", base + "training: {ema: 0}\n")).training.ema, 0.0);
   expect_config_error(dir, "h.yaml", base + "training: {ema: 1}\n", {"h.yaml:5", "training.ema", "[0, 1)"});
+  // field_chunk: read, and refused where it does not divide the batch or starves a chunk of
+  // positives. Mutations: dropping either check, or not reading the key (the 128 below is lost).
+  EXPECT_EQ(read_train_config(dir.write("fc.yaml", base + "training: {batch: 512, field_chunk: 128}\n")).training.field_chunk, 128);
+  expect_config_error(dir, "fc1.yaml", base + "training: {batch: 512, field_chunk: 100}\n",
+                      {"fc1.yaml:5", "training.field_chunk", "divide training.batch (512)", "got 100"});
+  expect_config_error(dir, "fc2.yaml", base + "training: {batch: 512, positives: 2, field_chunk: 128}\n",
+                      {"fc2.yaml:5", "training.field_chunk", "positives (2) must be >= batch / field_chunk (4)"});
 }
 
 TEST(TrainConfig, FeatureGroupsTakeAWeightOrAMapping) {

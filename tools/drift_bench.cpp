@@ -15,6 +15,7 @@
 #include "drift/ensemble_stats.hpp"
 #include "drift/topology.hpp"
 #include "drift/torch/drift_field.hpp"
+#include "drift/torch/fast_ops.hpp"
 #include "drift/torch/generator.hpp"
 
 #ifndef DRIFT_SOURCE_DIR
@@ -125,6 +126,56 @@ void BM_TrainStep(benchmark::State& state) {
   state.counters["samples/s"] = benchmark::Counter(static_cast<double>(b * state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_TrainStep)->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Arg(4096)->Arg(8192)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+// The two ways to multiply: torch::matmul (the libblas.so.3 alternative: reference BLAS or OpenBLAS)
+// against a 1x1 convolution (oneDNN), at the field's shape (range(1) = 0: [B, 2B] x [2B, 36])
+// and a generator layer's (1: [B, 256] x [256, 256]).
+void BM_Product(benchmark::State& state) {
+  torch::set_num_threads(2);
+  const int64_t b = state.range(0);
+  const bool layer = state.range(1) == 1, conv = state.range(2) == 1;
+  torch::manual_seed(0);
+  const auto a = layer ? torch::randn({b, 256}) : torch::rand({b, 2 * b});
+  const auto m = layer ? torch::randn({256, 256}) : torch::randn({2 * b, 36});
+  auto conv1x1 = [](const torch::Tensor& x, const torch::Tensor& y) {
+    return torch::conv1d(x.t().unsqueeze(0).contiguous(), y.t().unsqueeze(-1).contiguous()).squeeze(0).t();
+  };
+  for (auto _ : state) benchmark::DoNotOptimize((conv ? conv1x1(a, m) : torch::matmul(a, m)).data_ptr<float>());
+  state.SetLabel(std::string(layer ? "layer" : "field") + (conv ? " conv1x1" : " matmul") +
+                 (drift::blas_is_openblas() ? ", OpenBLAS" : ", reference BLAS"));
+}
+BENCHMARK(BM_Product)->ArgsProduct({{512, 4096}, {0, 1}, {0, 1}})->Unit(benchmark::kMillisecond);
+
+// One training step with the field in chunks of 512 generated rows, each against its own 512
+// positives (training.field_chunk: 512): the cost per sample stays that of batch 512.
+void BM_TrainStepChunked(benchmark::State& state) {
+  torch::set_num_threads(2);
+  drift::GeneratorShape shape;
+  shape.n_atoms = 9;
+  drift::Generator gen(shape, 0);
+  auto params = gen.parameters();
+  for (auto& p : params) p.set_requires_grad(true);
+  const int64_t b = state.range(0), chunk = 512;
+  const auto pairs = torch::triu_indices(9, 9, 1).t().contiguous();
+  auto dist = [&](const torch::Tensor& x) {
+    const auto a = x.index_select(1, pairs.select(1, 0)), c = x.index_select(1, pairs.select(1, 1));
+    return torch::sqrt(((a - c) * (a - c)).sum(2) + 1e-12);
+  };
+  const auto data = dist(torch::randn({b, 9, 3}));
+  for (auto _ : state) {
+    const auto fx = dist(gen.forward(torch::randn({b, 32})));
+    torch::Tensor loss = torch::zeros({});
+    for (int64_t r = 0; r < b; r += chunk) {
+      const auto mine = fx.slice(0, r, r + chunk);
+      const auto field = drift::drifting_field({mine.detach(), data.slice(0, r, r + chunk), {}, {}}, drift::FieldSettings{});
+      loss = loss + (mine / field.feature_scale - (mine.detach() / field.feature_scale + field.drift)).pow(2).sum() / fx.numel();
+    }
+    loss.backward();
+  }
+  state.counters["steps/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["samples/s"] = benchmark::Counter(static_cast<double>(b * state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_TrainStepChunked)->Arg(512)->Arg(1024)->Arg(4096)->Arg(8192)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 // The drifting field alone on ethanol distance features (36): plain drift and with FK's
 // per-positive weights (range(1) = 1).

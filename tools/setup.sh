@@ -10,6 +10,11 @@ PACKAGES=(
   build-essential cmake ccache pkg-config dpkg-dev
   lammps liblammps-dev
   libtorch-dev
+  # LibTorch's products go through the libblas.so.3 alternative: the reference BLAS unless an
+  # optimised one is installed. OpenBLAS (OpenMP build, the libgomp LibTorch uses) takes the
+  # drifting field from 57 to 91 fields/s at batch 512 and a training step from 35 to 41 steps/s
+  # (drift-bench, docs/drift-train.md); apt registers it as the alternative.
+  libopenblas0-openmp
   libtrilinos-kokkos-dev
   libopenmpi-dev openmpi-bin
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev

@@ -203,7 +203,8 @@ TrainConfig read_train_config(const std::string& path) {
       else if (key == "threads") c.threads = r.get<int>(v, k, "an integer");
       else if (key == "log_every") c.training.log_every = r.get<long>(v, k, "an integer");
       else if (key == "checkpoint_every") c.training.checkpoint_every = r.get<long>(v, k, "an integer");
-      else r.fail(kv.first, k, "unknown key (known: steps, batch, positives, lr, warmup, grad_clip, ema, seed, threads, log_every, checkpoint_every)");
+      else if (key == "field_chunk") c.training.field_chunk = r.get<int>(v, k, "an integer");
+      else r.fail(kv.first, k, "unknown key (known: steps, batch, positives, lr, warmup, grad_clip, ema, seed, threads, log_every, checkpoint_every, field_chunk)");
     }
     if (c.training.steps < 1) r.fail(t, "training.steps", "must be >= 1");
     if (c.training.batch < 2) r.fail(t, "training.batch", "must be >= 2");
@@ -212,6 +213,16 @@ TrainConfig read_train_config(const std::string& path) {
     if (!(c.training.ema >= 0 && c.training.ema < 1)) r.fail(t["ema"] ? t["ema"] : t, "training.ema", "must be in [0, 1) (0: no average)");
     if (c.threads < 1) r.fail(t, "training.threads", "must be >= 1");
     if (c.training.log_every < 1 || c.training.checkpoint_every < 1) r.fail(t, "training", "log_every and checkpoint_every must be >= 1");
+    if (const auto fc = t["field_chunk"]) {
+      const int chunk = c.training.field_chunk;
+      if (chunk < 2 || c.training.batch % chunk != 0)
+        r.fail(fc, "training.field_chunk", "must be >= 2 and divide training.batch (" + std::to_string(c.training.batch) + "), got " +
+                                              std::to_string(chunk));
+      if (c.training.positives < c.training.batch / chunk)
+        r.fail(fc, "training.field_chunk", "leaves fewer positives than chunks: training.positives (" +
+                                              std::to_string(c.training.positives) + ") must be >= batch / field_chunk (" +
+                                              std::to_string(c.training.batch / chunk) + ")");
+    }
   }
   return c;
 }

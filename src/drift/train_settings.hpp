@@ -9,6 +9,10 @@ struct TrainSettings {
   long steps = 10000;
   int batch = 512;
   int positives = 512;
+  // > 0: the field is computed on chunks of this many generated rows (each with its share of the
+  // positives) instead of the whole batch, so a step costs O(batch) instead of O(batch^2): a
+  // step of batch B is then B / field_chunk steps' worth of field estimates under one update.
+  int field_chunk = 0;
   double lr = 2e-4;
   long warmup = 500;
   double grad_clip = 2.0;

@@ -1,12 +1,24 @@
 #pragma once
-// Debian's LibTorch 1.13 uses the reference BLAS: a plain matmul is 10-40x slower than the
-// same product expressed as a 1x1 convolution (oneDNN). Measured with drift-bench.
+// Matrix products of the drifting field. Debian's LibTorch 1.13 multiplies through the
+// libblas.so.3 alternative: with the reference BLAS a plain matmul is 10-40x slower than the same
+// product as a 1x1 convolution (oneDNN); with OpenBLAS (tools/setup.sh installs it) matmul is the
+// faster one, 4x at the field's shape at batch 512 and 12x at 4096. Measured with drift-bench
+// (BM_Product); the choice is fixed per process by which BLAS is loaded.
+#include <dlfcn.h>
+
 #include <torch/torch.h>
 
 namespace drift {
 
-// a [N, K] @ b [K, M] -> [N, M] through conv1d.
+// True when the process's BLAS is OpenBLAS (its own entry point is loaded).
+inline bool blas_is_openblas() {
+  static const bool found = dlsym(RTLD_DEFAULT, "openblas_get_num_threads") != nullptr;
+  return found;
+}
+
+// a [N, K] @ b [K, M] -> [N, M]: BLAS when it is OpenBLAS, else a 1x1 convolution.
 inline torch::Tensor fast_matmul(const torch::Tensor& a, const torch::Tensor& b) {
+  if (blas_is_openblas()) return torch::matmul(a, b);
   auto out = torch::conv1d(a.t().unsqueeze(0).contiguous(), b.t().unsqueeze(-1).contiguous());  // [1, M, N]
   return out.squeeze(0).t();
 }

@@ -376,6 +376,7 @@ TrainSummary train_from_config(const TrainConfig& cfg, const TrainRun& run) {
   y << YAML::Key << "training" << YAML::Value << YAML::BeginMap << YAML::Key << "steps" << YAML::Value << cfg.training.steps
     << YAML::Key << "batch" << YAML::Value << cfg.training.batch << YAML::Key << "positives" << YAML::Value << cfg.training.positives
     << YAML::Key << "seed" << YAML::Value << cfg.training.seed << YAML::Key << "ema" << YAML::Value << cfg.training.ema;
+  if (cfg.training.field_chunk > 0) y << YAML::Key << "field_chunk" << YAML::Value << cfg.training.field_chunk;
   if (comm && comm->size() > 1) y << YAML::Key << "mpi_ranks" << YAML::Value << comm->size();
   y << YAML::EndMap;
   y << YAML::Key << "libtorch_version" << YAML::Value << TORCH_VERSION;

@@ -162,6 +162,14 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
                              std::to_string(comm->size()) + " MPI ranks; every rank needs at least one row of the batch");
   const auto [first_row, end_row] = comm ? batch_rows(s.batch, comm->rank(), comm->size()) : std::pair<long, long>(0, s.batch);
   const bool writer = !comm || comm->rank() == 0;
+  const long chunks = s.field_chunk > 0 ? s.batch / s.field_chunk : 1;
+  if (s.field_chunk > 0 && (s.field_chunk < 2 || s.batch % s.field_chunk != 0 || s.positives < chunks))
+    throw std::runtime_error("train: field_chunk " + std::to_string(s.field_chunk) + " must be >= 2, divide the batch " +
+                             std::to_string(s.batch) + " and leave at least one positive per chunk");
+  if (comm && chunks > 1 && chunks % comm->size() != 0)
+    throw std::runtime_error("train: training.batch / training.field_chunk = " + std::to_string(chunks) +
+                             " chunks do not split over " + std::to_string(comm->size()) +
+                             " MPI ranks: make the number of chunks a multiple of the ranks");
   // Features of data and targets once; per step only indices are drawn.
   std::vector<torch::Tensor> pos_feat, tgt_feat, scales;
   std::vector<FieldSettings> fields;
@@ -217,22 +225,38 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
       const auto& group = problem.groups[g];
       if (group.weight == 0) continue;
       const auto fx = raw_features(x, group) / scales[g];
-      FieldInput in;
-      in.generated = fx.detach();
-      if (comm) {
-        in.all_generated = gather_batch(fx, s.batch, *comm);
-        in.first_row = first_row;
-      }
-      in.positives = pos_feat[g].index_select(0, idx);
-      if (tgt_feat[g].defined()) in.targets = tgt_feat[g].index_select(0, idx);
-      if (problem.log_weights.defined()) in.log_weights = problem.log_weights.index_select(0, idx);
-      const auto field = drifting_field(in, fields[g], comm);
-      const auto goal = (fx.detach() / field.feature_scale + field.drift).detach();
-      const auto residual_sq = (fx / field.feature_scale - goal).pow(2);
       // This rank's share of the batch mean, so the ranks' losses (and gradients) add up to it.
       const double per_value = 1.0 / (static_cast<double>(s.batch) * fx.size(1));
-      loss = loss + group.weight * (comm ? residual_sq.sum() * per_value : residual_sq.mean());
-      totals[1] += comm ? (field.drift * field.drift).sum().item<double>() * per_value : (field.drift * field.drift).mean().item<double>();
+      auto attract = [&](const torch::Tensor& mine, FieldInput& in, const torch::Tensor& pos_idx, const BatchComm* reduce) {
+        in.generated = mine.detach();
+        in.positives = pos_feat[g].index_select(0, pos_idx);
+        if (tgt_feat[g].defined()) in.targets = tgt_feat[g].index_select(0, pos_idx);
+        if (problem.log_weights.defined()) in.log_weights = problem.log_weights.index_select(0, pos_idx);
+        const auto field = drifting_field(in, fields[g], reduce);
+        const auto goal = (mine.detach() / field.feature_scale + field.drift).detach();
+        const auto residual_sq = (mine / field.feature_scale - goal).pow(2);
+        const bool whole_batch = !comm && chunks == 1;
+        loss = loss + group.weight * (whole_batch ? residual_sq.mean() : residual_sq.sum() * per_value);
+        totals[1] += whole_batch ? (field.drift * field.drift).mean().item<double>()
+                                 : (field.drift * field.drift).sum().item<double>() * per_value;
+      };
+      if (chunks > 1) {
+        // Chunk j: generated rows [j C, (j + 1) C) and its share of the positives; a rank's rows
+        // are whole chunks, so no field needs another rank.
+        for (long row = first_row; row < end_row; row += s.field_chunk) {
+          const long j = row / s.field_chunk;
+          const auto [p0, p1] = batch_rows(s.positives, static_cast<int>(j), static_cast<int>(chunks));
+          FieldInput in;
+          attract(fx.slice(0, row - first_row, row - first_row + s.field_chunk), in, idx.slice(0, p0, p1), nullptr);
+        }
+      } else {
+        FieldInput in;
+        if (comm) {
+          in.all_generated = gather_batch(fx, s.batch, *comm);
+          in.first_row = first_row;
+        }
+        attract(fx, in, idx, comm);
+      }
     }
     opt.zero_grad();
     loss.backward();
