@@ -5,7 +5,7 @@
 #include "modify.h"
 #include "version.h"
 
-#include "drift/replica/replica_sampler.hpp"
+#include "drift/sampler/replica_sampler.hpp"
 
 #include <Kokkos_Macros.hpp>
 

@@ -30,7 +30,7 @@
 
 #include "drift/atomic_file.hpp"
 #include "drift/conformation_writer.hpp"
-#include "drift/replica/replica_sampler.hpp"
+#include "drift/sampler/replica_sampler.hpp"
 #include "drift/counter_rng.hpp"
 #include "drift/stein.hpp"
 #include "drift/stein_moments.hpp"

@@ -6,13 +6,14 @@
 
 #include <chrono>
 #include <iostream>
-#include <random>
 
 #include <CLI/CLI.hpp>
 
 #include "drift/atomic_file.hpp"
+#include "drift/counter_rng.hpp"
 #include "drift/conformation_writer.hpp"
 #include "drift/lammps_labeller.hpp"
+#include "drift/torch/model_file.hpp"
 #include "drift/manifest.hpp"
 #include "drift/topology.hpp"
 
@@ -34,22 +35,19 @@ int main(int argc, char** argv) {
   try {
     torch::set_num_threads(threads);
     const auto topo = drift::read_lammps_data(data);
-    torch::jit::ExtraFilesMap extra{{drift::kManifestFile, ""}};
-    torch::jit::Module model;
-    try {
-      model = torch::jit::load(model_path, torch::kCPU, extra);
-    } catch (const std::exception& e) {
-      throw std::runtime_error(model_path + ": not a TorchScript model (" + std::string(e.what()).substr(0, 120) + ")");
-    }
-    const auto manifest = drift::parse_manifest(extra[drift::kManifestFile], model_path);
+    auto file = drift::open_model_file(model_path, torch::kCPU);
+    auto& model = file.module;
+    const auto& manifest = file.manifest;
     if (manifest.n_atoms != topo.n_atoms || manifest.types != topo.types)
       throw std::runtime_error(model_path + ": the model's molecule (" + std::to_string(manifest.n_atoms) +
                                " atoms) does not match " + data + " (" + std::to_string(topo.n_atoms) + " atoms) or its atom types differ");
     const int noise_dim = manifest.noise_dim;
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<float> g(0, 1);
+    // The fix's noise: conformation k is what fix drift/boltzmann ... seed S generates (before
+    // placement) for molecule ID k at its first event on the first partition.
     auto z = torch::empty({count, noise_dim});
-    for (int64_t k = 0; k < z.numel(); ++k) z.data_ptr<float>()[k] = g(rng);
+    drift::CounterKey key;
+    key.seed = seed;
+    drift::fill_normal_rows(key, 1, count, noise_dim, z.data_ptr<float>());
     torch::NoGradGuard no_grad;
     const auto t0 = std::chrono::steady_clock::now();
     const auto x = model.forward({z}).toTensor().to(torch::kFloat64).contiguous();

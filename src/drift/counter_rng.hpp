@@ -47,4 +47,19 @@ DRIFT_HOST_DEVICE double counter_normal(const CounterKey& key, uint64_t item, ui
   return ::sqrt(-2.0 * ::log(u1)) * ::cos(6.283185307179586 * u2);  // C functions: device-callable
 }
 
+// The one source of generator noise: rows [first_item, first_item + rows) of a float32 noise
+// matrix with `cols` columns, row-major; row r is item r of the key. The fix's fill_noise draws
+// the same values for molecule ID r (replica_kernels), drift-sample for conformation r, the
+// trainer for row r of a step's batch.
+inline void fill_normal_rows(const CounterKey& key, uint64_t first_item, int64_t rows, int64_t cols, float* out) {
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) out[r * cols + c] = static_cast<float>(counter_normal(key, first_item + r, c));
+}
+
+// Index in [0, n) of item `item`: floor(u n) with u uniform in (0, 1).
+inline int64_t counter_index(const CounterKey& key, uint64_t item, int64_t n) {
+  const auto k = static_cast<int64_t>(counter_uniform(key, item, 0) * static_cast<double>(n));
+  return k < n ? k : n - 1;
+}
+
 }  // namespace drift

@@ -79,9 +79,68 @@ Manifest parse_manifest(const std::string& text, const std::string& model) {
       fail(model, "manifest stein_metric must hold 3 n_atoms = " + std::to_string(d) + " coordinates and a " +
                       std::to_string(d) + " x " + std::to_string(d) + " beta_hessian");
   }
+  {
+    YAML::Node parameters(YAML::NodeType::Map);
+    for (const auto& kv : method)
+      if (kv.first.as<std::string>() != "name") parameters[kv.first] = kv.second;
+    if (parameters.size() > 0) m.method_parameters = YAML::Dump(parameters);
+  }
+  for (auto [key, field] : {std::pair<const char*, std::string*>{"training_data", &m.training_data}, {"training", &m.training}})
+    if (const auto node = root[key]) {
+      if (!node.IsMap()) fail(model, std::string("manifest ") + key + " must be a map");
+      *field = YAML::Dump(node);
+    }
   m.libtorch_version = root["libtorch_version"].as<std::string>("unknown");
   m.trainer_version = root["trainer_version"].as<std::string>("unknown");
   return m;
+}
+
+namespace {
+
+// A provenance map's text as a node (empty text: none); the writer's own text, so a parse error
+// is a bug in the caller.
+YAML::Node provenance_map(const std::string& text, const char* what) {
+  if (text.empty()) return YAML::Node(YAML::NodeType::Map);
+  const auto node = YAML::Load(text);
+  if (!node.IsMap()) throw std::logic_error(std::string("write_manifest: ") + what + " is not a YAML map");
+  return node;
+}
+
+}  // namespace
+
+std::string write_manifest(const Manifest& m) {
+  YAML::Emitter y;
+  y.SetDoublePrecision(17);
+  y << YAML::BeginMap;
+  y << YAML::Key << "schema_version" << YAML::Value << kManifestSchemaVersion;
+  y << YAML::Key << "kind" << YAML::Value << "drift-generator";
+  y << YAML::Key << "n_atoms" << YAML::Value << m.n_atoms;
+  y << YAML::Key << "types" << YAML::Value << YAML::Flow << m.types;
+  y << YAML::Key << "masses" << YAML::Value << YAML::Flow << m.masses;
+  y << YAML::Key << "elements" << YAML::Value << YAML::Flow << m.elements;
+  y << YAML::Key << "bonds" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const auto& b : m.bonds) y << YAML::Flow << std::vector<int>{b[0] + 1, b[1] + 1};
+  y << YAML::EndSeq;
+  if (!m.bond_lengths.empty()) y << YAML::Key << "bond_lengths" << YAML::Value << YAML::Flow << m.bond_lengths;
+  y << YAML::Key << "units" << YAML::Value << m.units;
+  y << YAML::Key << "temperature" << YAML::Value << m.temperature;
+  y << YAML::Key << "noise_dim" << YAML::Value << m.noise_dim;
+  y << YAML::Key << "feature_space" << YAML::Value << m.feature_space;
+  y << YAML::Key << "method" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value << m.method;
+  for (const auto& kv : provenance_map(m.method_parameters, "method_parameters")) y << YAML::Key << kv.first << YAML::Value << kv.second;
+  y << YAML::EndMap;
+  if (!m.training_data.empty()) y << YAML::Key << "training_data" << YAML::Value << provenance_map(m.training_data, "training_data");
+  if (!m.training.empty()) y << YAML::Key << "training" << YAML::Value << provenance_map(m.training, "training");
+  y << YAML::Key << "libtorch_version" << YAML::Value << m.libtorch_version;
+  y << YAML::Key << "trainer_version" << YAML::Value << m.trainer_version;
+  if (!m.stein_beta_hessian.empty()) {
+    y << YAML::Key << "stein_metric" << YAML::Value << YAML::BeginMap;
+    y << YAML::Key << "structure" << YAML::Value << YAML::Flow << m.stein_structure;
+    y << YAML::Key << "beta_hessian" << YAML::Value << YAML::Flow << m.stein_beta_hessian << YAML::EndMap;
+  }
+  y << YAML::EndMap;
+  if (!y.good()) throw std::logic_error("write_manifest: " + y.GetLastError());
+  return std::string(y.c_str()) + "\n";
 }
 
 double angstrom_per_length_unit(const std::string& units) {

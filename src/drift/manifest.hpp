@@ -1,7 +1,9 @@
 #pragma once
 // The manifest a drift generator carries inside its model file (TorchScript extra file
 // "manifest.yaml"): what molecule it generates, in which units, at which temperature and how it
-// was trained. Written by drift-train, read and checked by drift-sample and fix drift/boltzmann.
+// was trained. One schema both ways: drift-train fills a Manifest and write_manifest emits it;
+// parse_manifest reads and checks it (drift-sample, fix drift/boltzmann, --add-stein-metric), and
+// parse_manifest(write_manifest(m)) returns m.
 #include <array>
 #include <string>
 #include <vector>
@@ -31,7 +33,15 @@ struct Manifest {
   // trained with: the data file's structure (3N) and beta H there at `temperature` (3N x 3N, 1 /
   // length^2). Empty when the trainer had no force field.
   std::vector<double> stein_structure, stein_beta_hessian;
+  // Provenance nothing checks, kept through a read and a write: YAML maps (block or flow text) of
+  // the method's parameters besides its name (omega, r_hat, kernel, feature groups...), of the
+  // training data (path, size, fingerprint) and of the training settings; empty: absent.
+  std::string method_parameters, training_data, training;
 };
+
+// The manifest's YAML text (schema kManifestSchemaVersion, kind drift-generator); doubles with 17
+// significant digits, so they read back exactly.
+std::string write_manifest(const Manifest& manifest);
 
 // Parses and checks a manifest; every problem names the model file and the key.
 Manifest parse_manifest(const std::string& yaml_text, const std::string& model_path);

@@ -52,18 +52,12 @@ torch::Tensor pair_tensor(const std::vector<std::array<int64_t, 2>>& pairs) {
 
 // The Stein ruler of the fix's in-run KSD check (`stein_metric:` of the manifest): the same metric
 // drift-compare builds from the data file's structure and the force field.
-std::string stein_metric_yaml(const TrainConfig& cfg, const Topology& topo, double beta) {
+SteinMetric stein_metric_of(const TrainConfig& cfg, const Topology& topo, double beta) {
   LabellerSettings ls;
   ls.data_file = cfg.resolve(cfg.molecule);
   ls.forcefield_file = cfg.resolve(cfg.forcefield);
   LammpsLabeller labeller(topo, ls);
-  const auto metric = stein_metric(topo.template_positions, beta, [&](std::vector<Conformation>& c) { labeller.label(c); });
-  YAML::Emitter y;
-  y.SetDoublePrecision(17);
-  y << YAML::BeginMap << YAML::Key << "stein_metric" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "structure" << YAML::Value << YAML::Flow << metric.structure;
-  y << YAML::Key << "beta_hessian" << YAML::Value << YAML::Flow << metric.beta_hessian << YAML::EndMap << YAML::EndMap;
-  return std::string(y.c_str()) + "\n";
+  return stein_metric(topo.template_positions, beta, [&](std::vector<Conformation>& c) { labeller.label(c); });
 }
 
 // The energy group's feature: beta E of each conformation from LAMMPS (the config's molecule and
@@ -117,17 +111,20 @@ std::function<std::pair<torch::Tensor, torch::Tensor>(const torch::Tensor&)> ene
 
 std::string add_stein_metric(const TrainConfig& cfg, const std::string& model) {
   if (cfg.forcefield.empty()) throw std::runtime_error(cfg.source + ": the Stein metric needs 'forcefield:'");
-  std::string manifest_text;
-  auto module = load_model_file(model, torch::kCPU, manifest_text);
-  const Manifest m = parse_manifest(manifest_text, model);
+  ModelFile file = open_model_file(model, torch::kCPU);
+  const Manifest& m = file.manifest;
   const Topology topo = read_lammps_data(cfg.resolve(cfg.molecule));
   if (m.n_atoms != topo.n_atoms || m.types != topo.types)
     throw std::runtime_error(model + ": its molecule (atoms and types) is not the one of " + cfg.resolve(cfg.molecule));
   if (m.units != cfg.units) throw std::runtime_error(model + ": units " + m.units + ", the config's are " + cfg.units);
   if (!m.stein_beta_hessian.empty()) throw std::runtime_error(model + ": the manifest has a Stein metric already");
-  const std::string manifest = manifest_text + stein_metric_yaml(cfg, topo, 1.0 / (boltzmann_constant(m.units) * m.temperature));
+  Manifest with_metric = m;
+  const auto metric = stein_metric_of(cfg, topo, 1.0 / (boltzmann_constant(m.units) * m.temperature));
+  with_metric.stein_structure = metric.structure;
+  with_metric.stein_beta_hessian = metric.beta_hessian;
+  const std::string manifest = write_manifest(with_metric);
   parse_manifest(manifest, model);  // the result must read back
-  save_model_file(module, model, {{kManifestFile, manifest}});
+  save_model_file(file.module, model, {{kManifestFile, manifest}});
   return manifest;
 }
 
@@ -316,74 +313,83 @@ TrainSummary train_from_config(const TrainConfig& cfg, const TrainRun& run) {
     return summary;
   }
 
-  YAML::Emitter y;
-  y << YAML::BeginMap;
-  y << YAML::Key << "schema_version" << YAML::Value << kManifestSchemaVersion;
-  y << YAML::Key << "kind" << YAML::Value << "drift-generator";
-  y << YAML::Key << "n_atoms" << YAML::Value << n;
-  y << YAML::Key << "types" << YAML::Value << YAML::Flow << topo.types;
-  y << YAML::Key << "masses" << YAML::Value << YAML::Flow << topo.masses;
-  y << YAML::Key << "elements" << YAML::Value << YAML::Flow << topo.elements;
-  y << YAML::Key << "bonds" << YAML::Value << YAML::Flow << YAML::BeginSeq;
-  for (const auto& b : topo.bonds) y << YAML::Flow << std::vector<int>{b[0] + 1, b[1] + 1};
-  y << YAML::EndSeq;
+  Manifest manifest;
+  manifest.n_atoms = n;
+  manifest.types = topo.types;
+  manifest.masses = topo.masses;
+  manifest.elements = topo.elements;
+  manifest.bonds = topo.bonds;
+  // Mean bond lengths of the training frames: the fix's validity check compares with them.
+  for (const auto& b : topo.bonds)
+    manifest.bond_lengths.push_back((x.select(1, b[0]) - x.select(1, b[1])).norm(2, 1).mean().item<double>());
+  manifest.units = cfg.units;
+  manifest.temperature = cfg.temperature;
+  manifest.noise_dim = cfg.noise_dim;
+  manifest.feature_space = cfg.space;
+  manifest.method = cfg.method;
+  manifest.libtorch_version = TORCH_VERSION;
+  manifest.trainer_version = DRIFT_VERSION;
   {
-    // Mean bond lengths of the training frames: the fix's validity check compares with them.
-    std::vector<double> lengths;
-    for (const auto& b : topo.bonds)
-      lengths.push_back((x.select(1, b[0]) - x.select(1, b[1])).norm(2, 1).mean().item<double>());
-    y << YAML::Key << "bond_lengths" << YAML::Value << YAML::Flow << lengths;
-  }
-  y << YAML::Key << "units" << YAML::Value << cfg.units;
-  y << YAML::Key << "temperature" << YAML::Value << cfg.temperature;
-  y << YAML::Key << "noise_dim" << YAML::Value << cfg.noise_dim;
-  y << YAML::Key << "feature_space" << YAML::Value << cfg.space;
-  y << YAML::Key << "method" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value << cfg.method;
-  if (cfg.method == "fi")
-    y << YAML::Key << "omega" << YAML::Value << cfg.omega << YAML::Key << "eig_cutoff" << YAML::Value << cfg.eig_cutoff
-      << YAML::Key << "preconditioner" << YAML::Value << cfg.fi_preconditioner;
-  if (cfg.method == "fk") {
-    y << YAML::Key << "gamma" << YAML::Value << summary.gamma << YAML::Key << "clip" << YAML::Value << cfg.fk_clip;
-    y << YAML::Key << "energy_source" << YAML::Value << summary.fk_energy_source;
-  }
-  if (need_forces) {
-    y << YAML::Key << "r_hat" << YAML::Value << summary.r_hat << YAML::Key << "r_hat_standard_error" << YAML::Value
-      << summary.r_hat_standard_error;
-    if (cfg.data_temperature > 0)
-      y << YAML::Key << "data_temperature" << YAML::Value << cfg.data_temperature << YAML::Key << "r" << YAML::Value << summary.r_used;
-  }
-  y << YAML::Key << "kernel" << YAML::Value << cfg.kernel << YAML::Key << "kernel_temperatures" << YAML::Value << YAML::Flow
-    << problem.field.temperatures;
-  if (cfg.space == "dist") {
-    y << YAML::Key << "feature_groups" << YAML::Value << YAML::BeginMap;
-    for (const auto& g : problem.groups) {
-      const auto& gc = cfg.feature_groups.at(g.name);
-      y << YAML::Key << g.name << YAML::Value << YAML::Flow << YAML::BeginMap;
-      if (gc.energy) y << YAML::Key << "energy" << YAML::Value << true;
-      else if (gc.torsions.empty()) y << YAML::Key << "pairs" << YAML::Value << gc.pairs;
-      else y << YAML::Key << "torsions" << YAML::Value << gc.torsions << YAML::Key << "harmonics" << YAML::Value << gc.harmonics;
-      y << YAML::Key << "weight" << YAML::Value << g.weight;
-      if (!g.temperatures.empty()) y << YAML::Key << "kernel_temperatures" << YAML::Value << YAML::Flow << g.temperatures;
-      if (g.standardise) y << YAML::Key << "standardise" << YAML::Value << true;
+    YAML::Emitter y;
+    y.SetDoublePrecision(17);
+    y << YAML::BeginMap;
+    if (cfg.method == "fi")
+      y << YAML::Key << "omega" << YAML::Value << cfg.omega << YAML::Key << "eig_cutoff" << YAML::Value << cfg.eig_cutoff
+        << YAML::Key << "preconditioner" << YAML::Value << cfg.fi_preconditioner;
+    if (cfg.method == "fk") {
+      y << YAML::Key << "gamma" << YAML::Value << summary.gamma << YAML::Key << "clip" << YAML::Value << cfg.fk_clip;
+      y << YAML::Key << "energy_source" << YAML::Value << summary.fk_energy_source;
+    }
+    if (need_forces) {
+      y << YAML::Key << "r_hat" << YAML::Value << summary.r_hat << YAML::Key << "r_hat_standard_error" << YAML::Value
+        << summary.r_hat_standard_error;
+      if (cfg.data_temperature > 0)
+        y << YAML::Key << "data_temperature" << YAML::Value << cfg.data_temperature << YAML::Key << "r" << YAML::Value << summary.r_used;
+    }
+    y << YAML::Key << "kernel" << YAML::Value << cfg.kernel << YAML::Key << "kernel_temperatures" << YAML::Value << YAML::Flow
+      << problem.field.temperatures;
+    if (cfg.space == "dist") {
+      y << YAML::Key << "feature_groups" << YAML::Value << YAML::BeginMap;
+      for (const auto& g : problem.groups) {
+        const auto& gc = cfg.feature_groups.at(g.name);
+        y << YAML::Key << g.name << YAML::Value << YAML::Flow << YAML::BeginMap;
+        if (gc.energy) y << YAML::Key << "energy" << YAML::Value << true;
+        else if (gc.torsions.empty()) y << YAML::Key << "pairs" << YAML::Value << gc.pairs;
+        else y << YAML::Key << "torsions" << YAML::Value << gc.torsions << YAML::Key << "harmonics" << YAML::Value << gc.harmonics;
+        y << YAML::Key << "weight" << YAML::Value << g.weight;
+        if (!g.temperatures.empty()) y << YAML::Key << "kernel_temperatures" << YAML::Value << YAML::Flow << g.temperatures;
+        if (g.standardise) y << YAML::Key << "standardise" << YAML::Value << true;
+        y << YAML::EndMap;
+      }
       y << YAML::EndMap;
     }
     y << YAML::EndMap;
+    manifest.method_parameters = y.c_str();
   }
-  y << YAML::EndMap;
-  y << YAML::Key << "training_data" << YAML::Value << YAML::BeginMap << YAML::Key << "path" << YAML::Value << cfg.data
-    << YAML::Key << "conformations" << YAML::Value << m << YAML::Key << "fingerprint" << YAML::Value << fingerprint(x)
-    << YAML::Key << "labelled_by_lammps" << YAML::Value << summary.labelled_by_lammps << YAML::EndMap;
-  y << YAML::Key << "training" << YAML::Value << YAML::BeginMap << YAML::Key << "steps" << YAML::Value << cfg.training.steps
-    << YAML::Key << "batch" << YAML::Value << cfg.training.batch << YAML::Key << "positives" << YAML::Value << cfg.training.positives
-    << YAML::Key << "seed" << YAML::Value << cfg.training.seed << YAML::Key << "ema" << YAML::Value << cfg.training.ema;
-  if (cfg.training.field_chunk > 0) y << YAML::Key << "field_chunk" << YAML::Value << cfg.training.field_chunk;
-  if (comm && comm->size() > 1) y << YAML::Key << "mpi_ranks" << YAML::Value << comm->size();
-  y << YAML::EndMap;
-  y << YAML::Key << "libtorch_version" << YAML::Value << TORCH_VERSION;
-  y << YAML::Key << "trainer_version" << YAML::Value << DRIFT_VERSION;
-  y << YAML::EndMap;
-  summary.manifest = std::string(y.c_str()) + "\n";
-  if (!cfg.forcefield.empty()) summary.manifest += stein_metric_yaml(cfg, topo, beta);
+  {
+    YAML::Emitter y;
+    y << YAML::BeginMap << YAML::Key << "path" << YAML::Value << cfg.data << YAML::Key << "conformations" << YAML::Value << m
+      << YAML::Key << "fingerprint" << YAML::Value << fingerprint(x) << YAML::Key << "labelled_by_lammps" << YAML::Value
+      << summary.labelled_by_lammps << YAML::EndMap;
+    manifest.training_data = y.c_str();
+  }
+  {
+    YAML::Emitter y;
+    y.SetDoublePrecision(17);
+    y << YAML::BeginMap << YAML::Key << "steps" << YAML::Value << cfg.training.steps << YAML::Key << "batch" << YAML::Value
+      << cfg.training.batch << YAML::Key << "positives" << YAML::Value << cfg.training.positives << YAML::Key << "seed"
+      << YAML::Value << cfg.training.seed << YAML::Key << "ema" << YAML::Value << cfg.training.ema;
+    if (cfg.training.field_chunk > 0) y << YAML::Key << "field_chunk" << YAML::Value << cfg.training.field_chunk;
+    if (comm && comm->size() > 1) y << YAML::Key << "mpi_ranks" << YAML::Value << comm->size();
+    y << YAML::EndMap;
+    manifest.training = y.c_str();
+  }
+  if (!cfg.forcefield.empty()) {
+    const auto metric = stein_metric_of(cfg, topo, beta);
+    manifest.stein_structure = metric.structure;
+    manifest.stein_beta_hessian = metric.beta_hessian;
+  }
+  summary.manifest = write_manifest(manifest);
   if (writer) {
     gen.save(output, {{"manifest.yaml", summary.manifest}});
     std::remove(ts.checkpoint.c_str());

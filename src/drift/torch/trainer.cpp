@@ -11,6 +11,8 @@
 
 #include <torch/csrc/jit/runtime/graph_executor.h>
 
+#include "drift/counter_rng.hpp"
+
 namespace drift {
 
 namespace {
@@ -43,23 +45,28 @@ torch::Tensor feature_scale_of(const torch::Tensor& data_features, bool standard
   return torch::clamp_min(sd, 1e-3 * std::max(sd.max().item<double>(), 1e-12));
 }
 
-torch::Tensor normal_noise(std::mt19937_64& rng, int64_t rows, int64_t cols) {
-  std::normal_distribution<float> g(0.0f, 1.0f);
+// The trainer's random numbers come from the counter source (counter_rng.hpp) keyed by seed,
+// stream and step: a step's draws depend on nothing but (seed, step, row), so a resumed run needs
+// only the step and each rank of a data-parallel run draws just its own rows.
+constexpr uint64_t kNoiseStream = 0x747261696e000001ULL;      // generator noise, item = batch row
+constexpr uint64_t kPositivesStream = 0x747261696e000002ULL;  // positive indices, item = slot
+constexpr uint64_t kInitialisationEvent = ~0ULL;              // the output initialisation's noise
+
+torch::Tensor normal_noise(uint64_t seed, uint64_t event, int64_t first_row, int64_t rows, int64_t cols) {
   auto t = torch::empty({rows, cols});
-  float* p = t.data_ptr<float>();
-  for (int64_t k = 0; k < rows * cols; ++k) p[k] = g(rng);
+  fill_normal_rows({seed, kNoiseStream, event}, static_cast<uint64_t>(first_row), rows, cols, t.data_ptr<float>());
   return t;
 }
 
-torch::Tensor sample_indices(std::mt19937_64& rng, int64_t m, int count) {
-  std::uniform_int_distribution<int64_t> u(0, m - 1);
+torch::Tensor sample_indices(uint64_t seed, uint64_t event, int64_t m, int count) {
   auto t = torch::empty({count}, torch::kInt64);
   auto* p = t.data_ptr<int64_t>();
-  for (int k = 0; k < count; ++k) p[k] = u(rng);
+  const CounterKey key{seed, kPositivesStream, event};
+  for (int k = 0; k < count; ++k) p[k] = counter_index(key, static_cast<uint64_t>(k), m);
   return t;
 }
 
-void save_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam& opt, long step, const std::mt19937_64& rng,
+void save_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam& opt, long step,
                      const std::vector<torch::Tensor>& ema) {
   torch::serialize::OutputArchive ar;
   auto params = gen.parameters();
@@ -68,10 +75,6 @@ void save_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam
   ar.write("out_mean", gen.module().attr("out_mean").toTensor());
   ar.write("out_scale", gen.module().attr("out_scale").toTensor());
   ar.write("step", torch::tensor(static_cast<int64_t>(step)));
-  std::ostringstream rs;
-  rs << rng;
-  const std::string s = rs.str();
-  ar.write("rng", torch::from_blob(const_cast<char*>(s.data()), {static_cast<int64_t>(s.size())}, torch::kUInt8).clone());
   torch::serialize::OutputArchive opt_ar;
   opt.save(opt_ar);
   ar.write("optimizer", opt_ar);
@@ -83,8 +86,7 @@ void save_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam
   }
 }
 
-long load_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam& opt, std::mt19937_64& rng,
-                     std::vector<torch::Tensor>& ema) {
+long load_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam& opt, std::vector<torch::Tensor>& ema) {
   torch::serialize::InputArchive ar;
   try {
     ar.load_from(path);
@@ -115,9 +117,9 @@ long load_checkpoint(const std::string& path, Generator& gen, torch::optim::Adam
   gen.module().attr("out_mean").toTensor().copy_(mean);
   gen.module().attr("out_scale").toTensor().copy_(scale);
   ar.read("step", step);
-  ar.read("rng", rs);
-  std::istringstream in(std::string(reinterpret_cast<const char*>(rs.data_ptr<uint8_t>()), rs.numel()));
-  in >> rng;
+  if (ar.try_read("rng", rs))
+    throw std::runtime_error(path + ": written by an older drift-train, whose random stream this version does not continue; "
+                                    "train again without --resume");
   torch::serialize::InputArchive opt_ar;
   ar.read("optimizer", opt_ar);
   opt.load(opt_ar);
@@ -186,7 +188,6 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
   // checkpoint's step) would drift from an uninterrupted one by ~1e-7 from its third step on.
   // The plain executor computes every step the same way in any process; measured: no slower here.
   torch::jit::setGraphExecutorOptimize(false);
-  std::mt19937_64 rng(s.seed);
   auto params = gen.parameters();
   for (auto& p : params) p.set_requires_grad(true);
   torch::optim::Adam opt(params, torch::optim::AdamOptions(s.lr).betas({0.9, 0.95}));
@@ -195,14 +196,14 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
   if (s.ema > 0)
     for (const auto& p : params) ema.push_back(p.detach().clone());
   if (s.resume) {
-    start = load_checkpoint(s.checkpoint, gen, opt, rng, ema);
+    start = load_checkpoint(s.checkpoint, gen, opt, ema);
     if (writer && !s.quiet) std::cerr << "drift-train: resumed from " << s.checkpoint << " at step " << start << "\n";
     if (s.stop_at > 0 && s.stop_at <= start)
       throw std::runtime_error(s.checkpoint + " is at step " + std::to_string(start) + ", past the step to stop at (" +
                                std::to_string(s.stop_at) + "): give a later step, or none");
   } else {
     // Data-dependent output initialisation on a noise batch from the same stream.
-    auto z = normal_noise(rng, std::max<int64_t>(s.batch, 512), gen.shape().noise_dim);
+    auto z = normal_noise(s.seed, kInitialisationEvent, 0, std::max<int64_t>(s.batch, 512), gen.shape().noise_dim);
     gen.initialise_output(problem.positives.reshape({m, -1}), z);
     for (size_t k = 0; k < ema.size(); ++k) ema[k].copy_(params[k].detach());
   }
@@ -214,9 +215,8 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
   for (long step = start; step < s.steps; ++step) {
     const double lr = s.lr * std::min(1.0, static_cast<double>(step + 1) / std::max<long>(1, s.warmup));
     for (auto& group : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
-    const auto z_batch = normal_noise(rng, s.batch, gen.shape().noise_dim);
-    const auto z = comm ? z_batch.slice(0, first_row, end_row) : z_batch;
-    const auto idx = sample_indices(rng, m, s.positives);
+    const auto z = normal_noise(s.seed, static_cast<uint64_t>(step), first_row, end_row - first_row, gen.shape().noise_dim);
+    const auto idx = sample_indices(s.seed, static_cast<uint64_t>(step), m, s.positives);
     const auto x = gen.forward(z);
     torch::Tensor loss = torch::zeros({});
     // Over the whole batch: [0] the loss, [1] the sum of each group's mean squared drift.
@@ -296,7 +296,7 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
     if (stop_here && s.checkpoint.empty()) throw std::runtime_error("train: stop_at needs a checkpoint path");
     if (writer && done < s.steps &&
         (stop_here || (s.checkpoint_every > 0 && !s.checkpoint.empty() && done % s.checkpoint_every == 0)))
-      save_checkpoint(s.checkpoint, gen, opt, done, rng, ema);
+      save_checkpoint(s.checkpoint, gen, opt, done, ema);
     if (stop_here) {
       if (comm) comm->barrier();  // the checkpoint is in place before any rank returns
       report.steps_done = done;

@@ -1,7 +1,8 @@
 #pragma once
 // Training loop of a drifting generator: regress the generator onto its own drifted output,
 // feature group by feature group. Deterministic for a seed on one thread; checkpoints hold
-// parameters, optimiser state, step and RNG state, so a resumed run continues exactly.
+// parameters, optimiser state, the weight average and the step (the random numbers are a pure
+// function of seed, step and row: counter_rng.hpp), so a resumed run continues exactly.
 #include <torch/torch.h>
 
 #include <functional>
@@ -44,9 +45,9 @@ struct TrainReport {
   double steps_per_second = 0;
 };
 
-// Data-parallel with comm (drift-train under mpirun): every rank holds the whole problem and
-// advances the same random stream, so every rank draws the same global batch of noise and
-// positives; rank r generates only its rows (batch_rows), the ranks exchange the generated
+// Data-parallel with comm (drift-train under mpirun): every rank holds the whole problem; the
+// counter random numbers make row r of step t's noise the same on any rank, so rank r draws and
+// generates only its rows (batch_rows), every rank draws the same positives, the ranks exchange the generated
 // features so each field sees the whole batch, and the gradients are summed before the
 // (identical) optimiser step. K ranks give the K = 1 model up to float rounding. Checkpoints are
 // written by rank 0 only.

@@ -1,14 +1,14 @@
 #pragma once
-// Runs a drift generator for the fix: loads the TorchScript file with its manifest, checks the
-// contract (kind, schema, noise -> coordinates shapes) and maps noise held in a Kokkos view to
-// coordinates written into a Kokkos view. The tensors are torch::from_blob views over the Kokkos
-// memory (no copies where the model's device is the views' memory space); Kokkos is fenced
-// before torch reads and torch is synchronised before Kokkos reads. No LibTorch in this header.
+// Runs a drift generator for the fix: opens the model file (ModelFile: TorchScript, manifest,
+// contract) and maps noise to coordinates, both in the caller's buffers. The tensors are
+// torch::from_blob views over those buffers (no copies where the model runs in the buffers'
+// memory); the caller has finished writing the noise before the call, and the coordinates are
+// complete when it returns (torch is synchronised). No LibTorch and no Kokkos in this header.
+#include <cstdint>
 #include <memory>
 #include <string>
 
 #include "drift/manifest.hpp"
-#include "drift/replica/replica_kernels.hpp"
 
 namespace drift {
 
@@ -22,8 +22,9 @@ class GeneratorRunner {
 
   const Manifest& manifest() const { return manifest_; }
   const std::string& device() const { return device_; }
-  // z [M, noise_dim] -> out [M, n_atoms, 3] (model units).
-  void generate(const replica::Noise& z, const replica::Coords& out);
+  // z [rows, noise_dim] float32 -> out [rows, n_atoms, 3] float64 (model units), both contiguous
+  // and in CUDA memory when buffers_on_device, else in host memory.
+  void generate(const float* z, double* out, int64_t rows, bool buffers_on_device);
 
   static std::string libtorch_version();
   static bool cuda_available();

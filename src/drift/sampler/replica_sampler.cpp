@@ -1,13 +1,17 @@
-#include "drift/replica/replica_sampler.hpp"
+#include "drift/sampler/replica_sampler.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "drift/replica/replica_kernels.hpp"
-#include "drift/torch/generator_runner.hpp"
+#include "drift/sampler/generator_runner.hpp"
 
 namespace drift {
 
 using namespace replica;
+
+static_assert(std::is_same_v<Noise::value_type, float>, "the generator takes float32 noise");
+static_assert(std::is_same_v<Coords::value_type, double>, "placement views hold float64 coordinates");
 
 struct ReplicaSampler::Impl {
   GeneratorRunner runner;
@@ -79,7 +83,8 @@ void ReplicaSampler::sample(const SampleRequest& req, SampleResult& out) {
     // The model always sees the full chunk shape (rows past `len` hold earlier noise and are
     // ignored): a batch's floating-point result can depend on its size, so a molecule's sample
     // must not depend on how many others its rank happens to generate with it.
-    s.runner.generate(s.noise, s.sample);
+    Kokkos::fence();  // the noise kernel has finished before torch reads its memory
+    s.runner.generate(s.noise.data(), s.sample.data(), kChunk, !std::is_same_v<MemSpace, Kokkos::HostSpace>);
     out.n_valid += check_validity(valid, sample, s.mol, req.valid_tolerance, req.clash_distance);
     centres_of_mass(centres, current, s.mol);
     if (req.orientation == Orientation::Aligned) {
