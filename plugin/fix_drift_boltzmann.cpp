@@ -60,7 +60,7 @@ FixDriftBoltzmann::FixDriftBoltzmann(LAMMPS *lmp, int narg, char **arg) :
     last_weighted_temperature_ratio(std::numeric_limits<double>::quiet_NaN()),
     last_resampled_temperature_ratio(std::numeric_limits<double>::quiet_NaN()), resample_step(-1),
     last_straddlers(0), last_bytes_max(0),
-    check_step(-1), out(nullptr), out_has_content(false), out_keep_bytes(-1)
+    check_step(-1), samples_continue(false), samples_keep(-1)
 {
   if (narg < 7)
     error->all(FLERR, "Illegal fix drift/boltzmann command: expected 'fix ID group drift/boltzmann Nevery model.pt seed S [keyword value ...]'");
@@ -105,7 +105,7 @@ FixDriftBoltzmann::FixDriftBoltzmann(LAMMPS *lmp, int narg, char **arg) :
 
 FixDriftBoltzmann::~FixDriftBoltzmann()
 {
-  close_output(true);
+  close_output();
   if (!pe_compute_id.empty() && modify->find_compute(pe_compute_id) >= 0) modify->delete_compute(pe_compute_id);
 }
 
@@ -669,77 +669,57 @@ void FixDriftBoltzmann::kernel_stein_discrepancy()
 }
 
 /* ----------------------------------------------------------------------
-   extxyz, one frame per sample, written by rank 0 of each partition to a temporary file that
-   replaces the target at the end of every run (a crash never leaves a half-written file there)
+   extxyz, one frame per sample, appended by rank 0 of each partition and flushed every event
+   (drift::AppendFile): after a crash the file holds whole frames and at most a torn last one,
+   which the next run that continues the file cuts. A new fix starts a new file; later runs of the
+   same fix continue it; after read_restart it continues at the restart point.
 ------------------------------------------------------------------------- */
 
 void FixDriftBoltzmann::open_output()
 {
-  if (out || comm->me != 0) return;
-  out_tmp = output_path + ".tmp." + std::to_string(universe->iworld);
-  out = fopen(out_tmp.c_str(), "w");
-  if (!out) error->one(FLERR, "Fix drift/boltzmann: cannot write {}: {}", out_tmp, utils::getsyserror());
-  if (out_has_content) {    // continue the samples of earlier runs of this fix
-    std::ifstream previous(output_path, std::ios::binary);
-    std::string buffer((std::istreambuf_iterator<char>(previous)), std::istreambuf_iterator<char>());
-    if (out_keep_bytes >= 0 && (size_t) out_keep_bytes < buffer.size()) buffer.resize(out_keep_bytes);
-    fwrite(buffer.data(), 1, buffer.size(), out);
-    out_keep_bytes = -1;
+  if (samples_file.is_open() || comm->me != 0) return;
+  try {
+    if (!samples_continue) {
+      samples_file.create(output_path);
+    } else {
+      const long count = natoms_mol;
+      const auto frame_lines = [count](const std::string &line) -> long {
+        char *end = nullptr;
+        const long n = std::strtol(line.c_str(), &end, 10);
+        while (end && (*end == ' ' || *end == '\r')) end++;
+        return (!line.empty() && end && *end == '\0' && n == count) ? count + 1 : -1;
+      };
+      const long long kept = samples_file.open(output_path, frame_lines,
+                                               "the atom count " + std::to_string(natoms_mol) + " of a sample frame", samples_keep);
+      if (samples_keep >= 0 && kept < samples_keep)
+        error->warning(FLERR, "Fix drift/boltzmann: {} holds {} whole samples, the restart point {}: the run continues after them",
+                       output_path, kept, samples_keep);
+    }
+  } catch (const std::exception &e) {
+    error->one(FLERR, "Fix drift/boltzmann: {}{}", e.what(),
+               samples_keep >= 0 ? ": after read_restart 'file' continues this fix's samples; move the file away or name another file"
+                                 : "");
   }
+  samples_continue = true;
+  samples_keep = -1;
 }
 
 /* ----------------------------------------------------------------------
    after read_restart: the samples file continues at the restart point. Its first samples_total
    frames are kept; frames written after the restart file was (by the run that went on) are
-   dropped, as the restarted run draws them again. The old file stays intact until the run's end.
+   dropped, as the restarted run draws them again.
 ------------------------------------------------------------------------- */
 
 void FixDriftBoltzmann::continue_output_after_restart()
 {
   if (output_path.empty() || comm->me != 0) return;
-  std::ifstream in(output_path, std::ios::binary);
-  if (!in) return;    // no file yet: a new one
-  bigint frames = 0;
-  long long keep = 0;
-  long lineno = 0;
-  std::string line;
-  while (frames < samples_total && std::getline(in, line)) {
-    lineno++;
-    char *end = nullptr;
-    const long count = std::strtol(line.c_str(), &end, 10);
-    while (end && (*end == ' ' || *end == '\r')) end++;
-    if (line.empty() || !end || *end != '\0' || count != natoms_mol)
-      error->one(FLERR, "Fix drift/boltzmann: {} line {}: expected the atom count {} of a sample frame, got '{}': after "
-                        "read_restart 'file' continues this fix's samples; move the file away or name another file",
-                 output_path, lineno, natoms_mol, line.substr(0, 80));
-    bool whole = true;
-    for (long k = 0; k <= count && whole; k++) {
-      whole = (bool) std::getline(in, line);
-      lineno++;
-    }
-    if (!whole) break;    // a torn last frame (an interrupted write): dropped
-    frames++;
-    keep = (long long) in.tellg();
-    if (keep < 0) break;
-  }
-  if (frames < samples_total)
-    error->warning(FLERR, "Fix drift/boltzmann: {} holds {} whole samples, the restart point {}: the run continues after them",
-                   output_path, frames, samples_total);
-  out_has_content = true;
-  out_keep_bytes = keep;
+  samples_continue = true;
+  samples_keep = samples_total;
 }
 
-void FixDriftBoltzmann::close_output(bool commit)
+void FixDriftBoltzmann::close_output()
 {
-  if (!out) return;
-  const bool ok = fflush(out) == 0 && !ferror(out);
-  fclose(out);
-  out = nullptr;
-  if (commit && ok && rename(out_tmp.c_str(), output_path.c_str()) == 0) {
-    out_has_content = true;
-  } else if (commit) {
-    error->warning(FLERR, "Fix drift/boltzmann: could not complete {} (samples kept in {})", output_path, out_tmp);
-  }
+  samples_file.close();
 }
 
 drift::Topology FixDriftBoltzmann::manifest_topology() const
@@ -772,14 +752,16 @@ void FixDriftBoltzmann::write_samples(const std::vector<tagint> &ids, const std:
     c.molecule = ids[k];
     drift::write_conformation_extxyz(text, topo, c);
   }
-  const std::string s = text.str();
-  if (fwrite(s.data(), 1, s.size(), out) != s.size())
-    error->one(FLERR, "Fix drift/boltzmann: write error on {}: {}", out_tmp, utils::getsyserror());
+  try {
+    samples_file.append(text.str());
+  } catch (const std::exception &e) {
+    error->one(FLERR, "Fix drift/boltzmann: {}", e.what());
+  }
 }
 
 void FixDriftBoltzmann::post_run()
 {
-  close_output(true);
+  close_output();
 }
 
 /* ---------------------------------------------------------------------- */

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "drift/atomic_file.hpp"
+
 namespace drift {
 class ReplicaSampler;
 struct Topology;
@@ -80,11 +82,10 @@ class FixDriftBoltzmann : public Fix {
   bigint check_step;    // the sampling step whose end_of_step evaluates energies and Stein checks
   std::string pe_compute_id;
 
-  // output file: written to a temporary name, renamed into place at the end of every run
-  FILE *out;
-  std::string out_tmp;
-  bool out_has_content;
-  long long out_keep_bytes;  // of the existing file to continue (-1: all of it)
+  // samples file (rank 0 of each partition): whole frames appended and flushed every event
+  drift::AppendFile samples_file;
+  bool samples_continue;     // continue the file (a later run of this fix, or after read_restart)
+  long long samples_keep;    // frames of the existing file to keep when continuing (-1: all whole ones)
 
   void parse_keywords(int, char **);
   void load_model();
@@ -101,7 +102,7 @@ class FixDriftBoltzmann : public Fix {
   drift::Topology manifest_topology() const;
   void open_output();
   void continue_output_after_restart();
-  void close_output(bool commit);
+  void close_output();
   bigint next_sample_step(bigint) const;
   void schedule_next();
 };
