@@ -122,3 +122,24 @@ TEST_F(BadXyz, BadEnergy) {
   s.replace(s.find("energy=1"), 8, "energy=x");
   expect_error<InputError>([&] { read_all(with(s)); }, {"bad.xyz:2", "energy="});
 }
+
+// Impossible counts from the file itself: an announced 10^12 atoms is a truncated frame (buffers
+// grow with the lines read; mutation: sizing them from the count up front throws bad_alloc, not
+// InputError), and a Properties column count that would wrap the total is refused before it
+// indexes a line (mutation: dropping the bound reads past the line's words under ASan, and
+// otherwise reports a wrong column count instead of this message).
+TEST(Extxyz, AnnouncedCountsAreBoundedBeforeTheyAllocateOrIndex) {
+  TempDir dir;
+  const Topology t = read_lammps_data(drift_test::ethanol_data());
+  auto read_all = [&](const std::string& path) {
+    ConformationSource src(path, t);
+    Conformation c;
+    while (src.next(c)) {
+    }
+  };
+  expect_error<InputError>([&] { read_all(dir.write("huge.xyz", "1000000000000\nenergy=1\nC 0 0 0\nC 1 0 0\n")); },
+                           {"huge.xyz:", "truncated frame", "expected 1000000000000 atom lines"});
+  expect_error<InputError>(
+      [&] { read_all(dir.write("cols.xyz", "1\nProperties=species:S:1:pos:R:3:a:R:4294967294\nC 0 0 0\n")); },
+      {"cols.xyz:2", "Properties announce more than 10000 columns"});
+}

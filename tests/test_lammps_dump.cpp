@@ -210,3 +210,11 @@ TEST_F(BadDump, TriclinicBoxIsRefusedClearly) {
   expect_error<InputError>([&] { read_all(variant("BOX BOUNDS pp pp pp", "BOX BOUNDS xy xz yz pp pp pp")); },
                            {"bad.dump:5", "triclinic"});
 }
+
+// A dump that announces 10^12 atoms is a truncated frame, found as its lines run out; the reader
+// never allocates for the announced count. Mutation: sizing the frame's arrays from the count up
+// front (bad_alloc, not this InputError).
+TEST_F(BadDump, AnnouncedAtomCountDoesNotAllocate) {
+  const std::string path = variant("ITEM: NUMBER OF ATOMS\n18\n", "ITEM: NUMBER OF ATOMS\n1000000000000\n");
+  expect_error<InputError>([&] { read_all(path); }, {"bad.dump:", "frame 1", "truncated frame", "expected 1000000000000 atom lines"});
+}

@@ -76,6 +76,12 @@ TEST(Topology, BadDataFilesNameFileAndLine) {
     return dir.write("bad.data", s);
   };
   drift_test::expect_error<InputError>([&] { read_lammps_data(with("9 atoms", "10 atoms")); }, {"bad.data", "10 atoms"});
+  // Header counts are checked before they size anything. Mutation: dropping the check (a negative
+  // count throws std::length_error, 10^9 types allocate gigabytes).
+  drift_test::expect_error<InputError>([&] { read_lammps_data(with("5 atom types", "-3 atom types")); },
+                                       {"bad.data", "-3 atom types; expected 1 to 100000"});
+  drift_test::expect_error<InputError>([&] { read_lammps_data(with("5 atom types", "1000000000 atom types")); },
+                                       {"bad.data", "1000000000 atom types; expected 1 to 100000"});
   drift_test::expect_error<InputError>([&] { read_lammps_data(with("3 15.999", "3 abc")); }, {"bad.data:", "Masses"});
   drift_test::expect_error<InputError>([&] { read_lammps_data(with("8 4 3 9", "8 4 3")); }, {"bad.data:", "Bonds"});
   drift_test::expect_error<InputError>([&] { read_lammps_data(with("9 1 5  0.418 -1.9283", "9 1 7  0.418 -1.9283")); },

@@ -1,5 +1,6 @@
 #include "drift/extxyz.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "drift/error.hpp"
@@ -65,6 +66,9 @@ bool ExtxyzReader::next(XyzFrame& frame) {
   const std::string props = props_it == frame.info.end() ? "species:S:1:pos:R:3" : props_it->second;
 
   // Properties: name:type:count triples; record the columns of species, pos and forces.
+  // Column counts are bounded before they size or index anything (a count of 4294967294 must not
+  // wrap the total into a small number and let pos_col + 2 read past the line's words).
+  constexpr long kMaxColumns = 10000;
   int species_col = -1, pos_col = -1, force_col = -1, total_cols = 0;
   {
     std::vector<std::string> parts;
@@ -79,6 +83,8 @@ bool ExtxyzReader::next(XyzFrame& frame) {
     for (size_t p = 0; p < parts.size(); p += 3) {
       long count;
       if (!parse_long(parts[p + 2], count) || count < 1) fail("bad column count in Properties '" + props + "'");
+      if (count > kMaxColumns - total_cols)
+        fail("Properties announce more than " + std::to_string(kMaxColumns) + " columns ('" + props.substr(0, 80) + "')");
       const std::string& name = parts[p];
       if (name == "species") species_col = total_cols;
       if (name == "pos") {
@@ -99,10 +105,15 @@ bool ExtxyzReader::next(XyzFrame& frame) {
     if (!parse_double(energy_it->second, frame.energy)) fail("energy= is not a finite number: '" + energy_it->second + "'");
     frame.has_energy = true;
   }
-  frame.species.resize(natoms);
-  frame.x.resize(3 * natoms);
-  if (force_col >= 0) frame.f.resize(3 * natoms);
+  // Buffers grow with the atom lines actually read, never to an announced count up front.
+  auto grow_to = [&](long size) {
+    frame.species.resize(size);
+    frame.x.resize(3 * size);
+    if (force_col >= 0) frame.f.resize(3 * size);
+  };
+  grow_to(std::min(natoms, 4096L));
   for (long i = 0; i < natoms; ++i) {
+    if (i == static_cast<long>(frame.species.size())) grow_to(std::min(natoms, 2 * i));
     if (!lines_.next(line)) fail("truncated frame: expected " + std::to_string(natoms) + " atom lines, got " + std::to_string(i));
     auto w = split_words(line);
     if (static_cast<int>(w.size()) < total_cols && lines_.at_eof())

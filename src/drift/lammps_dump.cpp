@@ -112,15 +112,21 @@ bool LammpsDumpReader::next(AtomFrame& frame) {
   const bool use_xu = c.xu[0] >= 0, use_x = !use_xu && c.x[0] >= 0;
   frame.unwrapped = use_xu;
   const bool has_f = c.f[0] >= 0, has_img = c.image[0] >= 0;
-  frame.ids.resize(natoms);
-  frame.types.resize(natoms);
-  frame.x.resize(3 * natoms);
-  if (c.mol >= 0) frame.mols.resize(natoms);
-  if (has_f) frame.f.resize(3 * natoms);
-  if (c.pe >= 0) frame.pe.resize(natoms);
-  if (has_img) frame.image.resize(3 * natoms);
+  // Buffers grow with the atom lines actually read, never to the announced count up front (a
+  // dump that says 10^9 atoms gets an error at its end, not an allocation of 10^9 atoms).
+  auto grow_to = [&](long size) {
+    frame.ids.resize(size);
+    frame.types.resize(size);
+    frame.x.resize(3 * size);
+    if (c.mol >= 0) frame.mols.resize(size);
+    if (has_f) frame.f.resize(3 * size);
+    if (c.pe >= 0) frame.pe.resize(size);
+    if (has_img) frame.image.resize(3 * size);
+  };
+  grow_to(std::min(natoms, 4096L));
 
   for (long i = 0; i < natoms; ++i) {
+    if (i == static_cast<long>(frame.ids.size())) grow_to(std::min(natoms, 2 * i));
     if (!lines_.next(line)) fail("truncated frame: expected " + std::to_string(natoms) + " atom lines, got " + std::to_string(i));
     auto w = split_words(line);
     if (w.size() != c.count) {

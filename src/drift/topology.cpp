@@ -116,6 +116,13 @@ Topology read_lammps_data(const std::string& path) {
   if (!counts.count("atoms") || !counts.count("atom types"))
     throw InputError(path, in.line_number(), 0, "header lacks the 'atoms' or 'atom types' count");
 
+  // The header's own numbers size nothing before they are checked: a data file that announces
+  // 10^9 types (or a negative count) gets an error, not an allocation.
+  constexpr long kMaxAtomTypes = 100000;
+  if (counts["atom types"] < 1 || counts["atom types"] > kMaxAtomTypes)
+    throw InputError(path, 0, 0, "header says " + std::to_string(counts["atom types"]) + " atom types; expected 1 to " +
+                                     std::to_string(kMaxAtomTypes));
+  if (counts["atoms"] < 1) throw InputError(path, 0, 0, "header says " + std::to_string(counts["atoms"]) + " atoms; expected at least 1");
   const int n_types = static_cast<int>(counts["atom types"]);
   std::vector<double> type_mass(n_types + 1, 0.0);
   std::vector<bool> mass_seen(n_types + 1, false);
