@@ -82,6 +82,16 @@ TEST(Topology, BadDataFilesNameFileAndLine) {
                                        {"bad.data", "-3 atom types; expected 1 to 100000"});
   drift_test::expect_error<InputError>([&] { read_lammps_data(with("5 atom types", "1000000000 atom types")); },
                                        {"bad.data", "1000000000 atom types; expected 1 to 100000"});
+  // Silently accepted before. Mutations (tried): without the duplicate check the second atom 2
+  // is kept as another atom; without the existence check the bond is dropped; without the style
+  // check a 'molecular' line (6 columns) is misread as full.
+  drift_test::expect_error<InputError>([&] { read_lammps_data(with("3 1 3 -0.683", "2 1 3 -0.683")); },
+                                       {"bad.data:", "atom ID 2 appears twice in the Atoms section"});
+  drift_test::expect_error<InputError>([&] { read_lammps_data(with("8 4 3 9", "8 4 3 19")); },
+                                       {"bad.data:", "the bond refers to atom 19, which the Atoms section does not have"});
+  drift_test::expect_error<InputError>(
+      [&] { read_lammps_data(with("Atoms # full\n\n1 1 1  0.145", "Atoms\n\n1 1 1")); },
+      {"bad.data:", "no atom style comment", "this line has 6"});
   drift_test::expect_error<InputError>([&] { read_lammps_data(with("3 15.999", "3 abc")); }, {"bad.data:", "Masses"});
   drift_test::expect_error<InputError>([&] { read_lammps_data(with("8 4 3 9", "8 4 3")); }, {"bad.data:", "Bonds"});
   drift_test::expect_error<InputError>([&] { read_lammps_data(with("9 1 5  0.418 -1.9283", "9 1 7  0.418 -1.9283")); },

@@ -132,7 +132,9 @@ Topology read_lammps_data(const std::string& path) {
 
   int x_col = 4;  // column of x in an Atoms line (0-based), set by the Atoms section's style
   bool has_mol = true;
+  bool style_assumed = false;  // no style comment: read as full, and only lines of full's shape
   auto set_atom_style = [&](const std::string& style) {
+    style_assumed = style.empty();
     if (!style.empty()) atom_style = style;
     if (atom_style == "full") x_col = 4;
     else if (atom_style == "molecular" || atom_style == "bond" || atom_style == "angle") x_col = 3;
@@ -159,6 +161,10 @@ Topology read_lammps_data(const std::string& path) {
     } else if (section == "Atoms") {
       AtomLine a{};
       long t;
+      if (style_assumed && w.size() != 7 && w.size() != 10)
+        throw InputError(path, ln, 0, "the Atoms section has no atom style comment (e.g. 'Atoms # full'), so it is read as "
+                                      "full: 7 columns (10 with image flags), this line has " + std::to_string(w.size()) +
+                                      "; add the style comment LAMMPS' write_data writes");
       if (static_cast<int>(w.size()) < x_col + 3 || !parse_long(w[0], a.id) ||
           (has_mol && !parse_long(w[1], a.mol)) || !parse_long(w[has_mol ? 2 : 1], t) ||
           !parse_double(w[x_col], a.x) || !parse_double(w[x_col + 1], a.y) || !parse_double(w[x_col + 2], a.z))
@@ -203,6 +209,20 @@ Topology read_lammps_data(const std::string& path) {
                                      std::to_string(bond_ids.size()));
 
   std::sort(atoms.begin(), atoms.end(), [](const AtomLine& a, const AtomLine& b) { return a.id < b.id; });
+  for (size_t k = 1; k < atoms.size(); ++k)
+    if (atoms[k].id == atoms[k - 1].id)
+      throw InputError(path, std::max(atoms[k].line, atoms[k - 1].line), 0,
+                       "atom ID " + std::to_string(atoms[k].id) + " appears twice in the Atoms section (lines " +
+                           std::to_string(std::min(atoms[k].line, atoms[k - 1].line)) + " and " +
+                           std::to_string(std::max(atoms[k].line, atoms[k - 1].line)) + ")");
+  auto atom_exists = [&](long id) {
+    const auto it = std::lower_bound(atoms.begin(), atoms.end(), id, [](const AtomLine& a, long v) { return a.id < v; });
+    return it != atoms.end() && it->id == id;
+  };
+  for (size_t k = 0; k < bond_ids.size(); ++k)
+    for (long id : bond_ids[k])
+      if (!atom_exists(id))
+        throw InputError(path, bond_lines[k], 0, "the bond refers to atom " + std::to_string(id) + ", which the Atoms section does not have");
   const long first_mol = atoms.front().mol;
   Topology topo;
   topo.source = path;
