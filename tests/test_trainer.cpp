@@ -71,6 +71,12 @@ TEST(TrainConfig, ValidatesEveryKey) {
                       {"s.yaml:5", "fi_preconditioner", "fisher or hessian", "newton"});
   EXPECT_EQ(read_train_config(dir.write("ema.yaml", base + "training: {ema: 0}\n")).training.ema, 0.0);
   expect_config_error(dir, "h.yaml", base + "training: {ema: 1}\n", {"h.yaml:5", "training.ema", "[0, 1)"});
+  // Silently accepted before. Mutations (tried): dropping each check lets the value through.
+  expect_config_error(dir, "nan1.yaml", base + "method: fi\nomega: .nan\n", {"nan1.yaml:6", "omega", "finite"});
+  expect_config_error(dir, "nan2.yaml", base + "method: fk\ngamma: .nan\n", {"nan2.yaml:6", "gamma", "finite number or 'auto'"});
+  expect_config_error(dir, "mf.yaml", base + "max_frames: -2\n", {"mf.yaml:5", "max_frames", "must be >= 0", "got -2"});
+  expect_config_error(dir, "w0.yaml", base + "feature_groups: {all: 0, bonds: 0}\n",
+                      {"w0.yaml:5", "feature_groups", "every group has weight 0"});
   // field_chunk: read, and refused where it does not divide the batch or starves a chunk of
   // positives. Mutations: dropping either check, or not reading the key (the 128 below is lost).
   EXPECT_EQ(read_train_config(dir.write("fc.yaml", base + "training: {batch: 512, field_chunk: 128}\n")).training.field_chunk, 128);

@@ -1,5 +1,6 @@
 #include "drift/train_config.hpp"
 
+#include <cmath>
 #include <set>
 #include <stdexcept>
 
@@ -86,14 +87,17 @@ TrainConfig read_train_config(const std::string& path) {
     r.fail(root["units"], "units", e.what());
   }
   if (root["max_frames"]) c.max_frames = r.get<long>(root["max_frames"], "max_frames", "an integer >= 0");
+  if (c.max_frames < 0) r.fail(root["max_frames"], "max_frames", "must be >= 0 (0: every frame), got " + std::to_string(c.max_frames));
   if (root["method"]) c.method = r.get<std::string>(root["method"], "method", "drift, fi or fk");
   if (c.method != "drift" && c.method != "fi" && c.method != "fk") r.fail(root["method"], "method", "expected drift, fi or fk, got '" + c.method + "'");
   if (root["space"]) c.space = r.get<std::string>(root["space"], "space", "coord or dist");
   if (c.space != "coord" && c.space != "dist") r.fail(root["space"], "space", "expected coord or dist, got '" + c.space + "'");
   if (root["omega"]) c.omega = r.get<double>(root["omega"], "omega", "a number");
+  if (!std::isfinite(c.omega)) r.fail(root["omega"], "omega", "must be a finite number");
   if (root["gamma"]) {
     if (root["gamma"].IsScalar() && root["gamma"].as<std::string>() == "auto") c.gamma.reset();
     else c.gamma = r.get<double>(root["gamma"], "gamma", "a number or 'auto'");
+    if (c.gamma && !std::isfinite(*c.gamma)) r.fail(root["gamma"], "gamma", "must be a finite number or 'auto'");
   }
   if (root["fk_clip"]) c.fk_clip = r.get<double>(root["fk_clip"], "fk_clip", "a positive number");
   if (!(c.fk_clip > 0)) r.fail(root["fk_clip"], "fk_clip", "must be positive");
@@ -173,6 +177,9 @@ TrainConfig read_train_config(const std::string& path) {
         if (!(t > 0)) r.fail(kv.second, key + ".kernel_temperatures", "every temperature must be positive");
       c.feature_groups[name] = g;
     }
+    bool any_weight = false;
+    for (const auto& kv : c.feature_groups) any_weight |= kv.second.weight > 0;
+    if (!any_weight) r.fail(groups, "feature_groups", "every group has weight 0: nothing would be trained; give one a positive weight");
   }
   if (const auto g = root["generator"]) {
     if (!g.IsMap()) r.fail(g, "generator", "expected a mapping with noise_dim, hidden");
