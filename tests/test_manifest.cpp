@@ -115,3 +115,11 @@ TEST(Manifest, WrittenManifestReadsBackUnchanged) {
   EXPECT_NE(back.training_data.find("conformations: 12"), std::string::npos) << back.training_data;
   EXPECT_EQ(drift::write_manifest(back), text);
 }
+
+// A method whose name is not a string is an error naming the key, not yaml-cpp's conversion
+// exception. Mutation: the unguarded .as<std::string>() (its message lacks "m.pt").
+TEST(Manifest, MethodNameMustBeAString) {
+  std::string text = kDiatomic;
+  text.replace(text.find("method: {name: fk}"), 18, "method: {name: [fk]}");
+  EXPECT_NE(error_of(text).find("m.pt: manifest key 'name' is not a method name"), std::string::npos) << error_of(text);
+}

@@ -389,3 +389,12 @@ TEST(Wasserstein, TwoOfShiftedAndWeightedSamples) {
   EXPECT_NEAR(wasserstein2({0, 2}, {0.5, 0.5}, {0}, {1}), std::sqrt(2.0), 1e-12);  // W1 would be 1
   EXPECT_TRUE(std::isnan(wasserstein2({}, {}, {1}, {1})));
 }
+
+// A NaN is refused instead of indexing past the bins (mutation: removing the check reads and
+// writes outside counts_, which ASan reports, and this expectation fails).
+TEST(Histogram, RefusesNotANumber) {
+  drift::Histogram h(0.0, 1.0, 4);
+  h.add(0.5);
+  EXPECT_THROW(h.add(std::nan("")), std::invalid_argument);
+  EXPECT_DOUBLE_EQ(h.probabilities()[3], 1.0);  // the NaN changed nothing
+}

@@ -15,6 +15,8 @@ Histogram::Histogram(double lo, double hi, int bins)
 }
 
 void Histogram::add(double value, double weight) {
+  // A NaN compares false both ways and would index past the bins.
+  if (std::isnan(value)) throw std::invalid_argument("Histogram: a value is not a number (a NaN in the data being compared)");
   int k;
   if (value < lo_) k = 0;
   else if (value >= hi_) k = bins_ + 1;
