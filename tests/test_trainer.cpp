@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <library.h>
+#include <sstream>
 #include <yaml-cpp/yaml.h>
 
 #include "drift/conformation_source.hpp"
@@ -74,6 +75,9 @@ TEST(TrainConfig, ValidatesEveryKey) {
   // Silently accepted before. Mutations (tried): dropping each check lets the value through.
   expect_config_error(dir, "nan1.yaml", base + "method: fi\nomega: .nan\n", {"nan1.yaml:6", "omega", "finite"});
   expect_config_error(dir, "nan2.yaml", base + "method: fk\ngamma: .nan\n", {"nan2.yaml:6", "gamma", "finite number or 'auto'"});
+  expect_config_error(dir, "fe.yaml", base + "method: fk\nfk_energies: integrated\n",
+                      {"fe.yaml:6", "fk_energies", "labels or force-integrated", "'integrated'"});
+  expect_config_error(dir, "fe2.yaml", base + "method: fi\nfk_energies: force-integrated\n", {"fe2.yaml:6", "method: fk only"});
   expect_config_error(dir, "mf.yaml", base + "max_frames: -2\n", {"mf.yaml:5", "max_frames", "must be >= 0", "got -2"});
   expect_config_error(dir, "w0.yaml", base + "feature_groups: {all: 0, bonds: 0}\n",
                       {"w0.yaml:5", "feature_groups", "every group has weight 0"});
@@ -354,4 +358,50 @@ TEST(Trainer, EthanolSmokeTestWritesALoadableValidGenerator) {
   const double valid_noise = noise.valid_fraction(reference.bond_means(), 0.2);
   std::printf("valid@0.2: generated %.3f, noise %.3f\n", valid_generated, valid_noise);
   EXPECT_GT(valid_generated, valid_noise + 0.2);
+}
+
+// Method paths fail loudly instead of quietly degrading. FK on frames without energies is an
+// error naming the way out, and 'fk_energies: force-integrated' is the explicit way; forces 23x
+// too small (eV/A read as kcal/mol/A) give r_hat ~ 23, an error that suggests the units.
+// Mutations (tried): the fallback to force-integrated energies restored (no error), the r_hat
+// bound removed (training goes on with a transport 23x off).
+TEST(Trainer, MethodPathsFailLoudly) {
+  TempDir dir;
+  std::istringstream in(drift_test::read_text(drift_test::source_path("potentials/ethanol-reference-500K.xyz")));
+  std::ostringstream no_energy, ev_forces;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream w(line);
+    std::vector<std::string> words;
+    for (std::string s; w >> s;) words.push_back(s);
+    if (words.size() == 7) {  // species x y z fx fy fz
+      ev_forces << words[0];
+      for (int k = 1; k < 7; ++k) ev_forces << ' ' << (k < 4 ? std::stod(words[k]) : std::stod(words[k]) / 23.06);
+      ev_forces << '\n';
+      no_energy << line << '\n';
+    } else {
+      ev_forces << line << '\n';
+      const auto at = line.find(" energy=");
+      no_energy << (at == std::string::npos ? line : line.substr(0, at) + line.substr(line.find(' ', at + 1))) << '\n';
+    }
+  }
+  dir.write("no-energy.xyz", no_energy.str());
+  dir.write("ev-forces.xyz", ev_forces.str());
+  const std::string common = "molecule: " + drift_test::ethanol_data() + "\ntemperature: 500\nmax_frames: 200\nspace: dist\n"
+                             "generator: {noise_dim: 4, hidden: [16]}\ntraining: {steps: 2, batch: 16, positives: 16, log_every: 1}\n";
+  auto config = [&](const std::string& name, const std::string& text) { return read_train_config(dir.write(name, text)); };
+  drift_test::expect_error<std::runtime_error>(
+      [&] { train_from_config(config("fk.yaml", "data: no-energy.xyz\nmethod: fk\noutput: fk.pt\n" + common), TrainRun{false, true}); },
+      {"no-energy.xyz: 200 of 200 frames carry no energy", "fk_energies: force-integrated"});
+  const auto explicit_run =
+      train_from_config(config("fk2.yaml", "data: no-energy.xyz\nmethod: fk\nfk_energies: force-integrated\noutput: fk2.pt\n" + common),
+                        TrainRun{false, true});
+  EXPECT_NE(explicit_run.manifest.find("energy_source: forces"), std::string::npos) << explicit_run.manifest;
+  drift_test::expect_error<std::runtime_error>(
+      [&] { train_from_config(config("ev.yaml", "data: ev-forces.xyz\nmethod: fi\noutput: ev.pt\n" + common), TrainRun{false, true}); },
+      {"ev-forces.xyz: the forces give a data temperature ratio", "outside [0.1, 10]", "units: real"});
+  // The same frames with their real forces train (the bound does not catch good data).
+  EXPECT_NO_THROW(train_from_config(
+      config("ok.yaml", "data: " + drift_test::source_path("potentials/ethanol-reference-500K.xyz") + "\nmethod: fi\noutput: ok.pt\n" + common),
+      TrainRun{false, true}));
 }

@@ -56,12 +56,12 @@ TrainConfig read_train_config(const std::string& path) {
   c.source = path;
   static const std::set<std::string> known = {
       "data", "molecule", "forcefield", "relabel", "temperature", "data_temperature", "units", "max_frames", "method", "space",
-      "omega", "gamma", "fk_clip", "eig_cutoff", "fi_preconditioner", "kernel", "kernel_temperatures", "feature_groups", "generator", "training", "output"};
+      "omega", "gamma", "fk_clip", "fk_energies", "eig_cutoff", "fi_preconditioner", "kernel", "kernel_temperatures", "feature_groups", "generator", "training", "output"};
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>();
     if (!known.count(key))
       r.fail(kv.first, key, "unknown key (known: data, molecule, forcefield, relabel, temperature, data_temperature, units, max_frames, "
-                            "method, space, omega, gamma, fk_clip, eig_cutoff, fi_preconditioner, kernel, kernel_temperatures, feature_groups, "
+                            "method, space, omega, gamma, fk_clip, fk_energies, eig_cutoff, fi_preconditioner, kernel, kernel_temperatures, feature_groups, "
                             "generator, training, output)");
   }
   auto need = [&](const char* key) {
@@ -101,6 +101,12 @@ TrainConfig read_train_config(const std::string& path) {
   }
   if (root["fk_clip"]) c.fk_clip = r.get<double>(root["fk_clip"], "fk_clip", "a positive number");
   if (!(c.fk_clip > 0)) r.fail(root["fk_clip"], "fk_clip", "must be positive");
+  if (const auto e = root["fk_energies"]) {
+    c.fk_energies = r.get<std::string>(e, "fk_energies", "labels or force-integrated");
+    if (c.fk_energies != "labels" && c.fk_energies != "force-integrated")
+      r.fail(e, "fk_energies", "expected labels or force-integrated, got '" + c.fk_energies + "'");
+    if (c.method != "fk") r.fail(e, "fk_energies", "method: fk only (this config has '" + c.method + "')");
+  }
   if (root["eig_cutoff"]) c.eig_cutoff = r.get<double>(root["eig_cutoff"], "eig_cutoff", "a number in (0, 1)");
   if (root["fi_preconditioner"]) {
     c.fi_preconditioner = r.get<std::string>(root["fi_preconditioner"], "fi_preconditioner", "fisher or hessian");

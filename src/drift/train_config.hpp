@@ -41,6 +41,9 @@ struct TrainConfig {
   double omega = 1.0;            // FI weight
   std::optional<double> gamma;   // FK tilt; empty: auto = 1 - r_hat
   double fk_clip = 3.0;
+  // FK's beta E: "labels" (the frames' energies; frames without one are an error) or
+  // "force-integrated" (integrated from the forces: exact for harmonic energies only).
+  std::string fk_energies = "labels";
   double eig_cutoff = 1e-2;      // G^+ keeps eigenvalues above eig_cutoff * largest
   // FI's preconditioner: "fisher" (G = <beta F beta F^T> pooled over the training set) or "hessian"
   // (the force field's Hessian at every frame, by LAMMPS: needs forcefield).

@@ -182,6 +182,13 @@ TrainSummary train_from_config(const TrainConfig& cfg, const TrainRun& run) {
     summary.r_hat = gs.r_hat;
     summary.r_hat_standard_error = gs.r_hat_standard_error;
     summary.virial = gs.virial;
+    // A ratio far from 1 is a units mistake more often than data at a tenth of the target
+    // temperature: forces in eV/A read as kcal/mol/A are 23x too small.
+    if (!(gs.r_hat >= 0.1 && gs.r_hat <= 10))
+      throw std::runtime_error(cfg.resolve(cfg.data) + ": the forces give a data temperature ratio r = T / T_data = " +
+                               std::to_string(gs.r_hat) + " +- " + std::to_string(gs.r_hat_standard_error) +
+                               ", outside [0.1, 10]: are the forces in the units of 'units: " + cfg.units +
+                               "' (eV/A read as kcal/mol/A is a factor 23), and is 'temperature' the target in K?");
     if (!quiet)
       std::cerr << "drift-train: Stein estimate <-beta F.y> = " << gs.virial << " (Boltzmann at the target: " << 3 * n - 3
                 << "), data temperature ratio r = " << gs.r_hat << " +- " << gs.r_hat_standard_error << "\n";
@@ -229,15 +236,23 @@ TrainSummary train_from_config(const TrainConfig& cfg, const TrainRun& run) {
       problem.positives = (x + cfg.omega * disp).to(torch::kFloat32);
     } else {
       summary.gamma = cfg.gamma ? *cfg.gamma : 1.0 - gs.r_hat;
-      // The importance weight needs beta E. LAMMPS labels carry it exactly; without them it is
-      // integrated from the forces, which is exact for harmonic energies but measured 5.6 kT rms off
-      // (spread 2.0 kT) on 300 K ethanol in 24 dimensions (docs/method.md), so labels win when present.
+      // The importance weight needs beta E. LAMMPS labels carry it exactly; integrated from the
+      // forces it is exact for harmonic energies but measured 5.6 kT rms off (spread 2.0 kT) on
+      // 300 K ethanol in 24 dimensions (docs/method.md): weights from it are noise, so it is used
+      // only when the config asks for it.
       const auto integrated = force_integrated_energy(x.reshape({m, -1}), beta_f.reshape({m, -1}));
       auto beta_energy = integrated;
-      bool all_energies = true;
-      for (const auto& c : confs) all_energies &= c.has_energy();
-      summary.fk_energy_source = all_energies ? "labels" : "forces";
-      if (all_energies) {
+      long without = 0;
+      for (const auto& c : confs) without += !c.has_energy();
+      const bool use_labels = cfg.fk_energies == "labels";
+      if (use_labels && without > 0)
+        throw std::runtime_error(cfg.resolve(cfg.data) + ": " + std::to_string(without) + " of " + std::to_string(m) +
+                                 " frames carry no energy, and FK weights need beta E. Give frames with energies (a dump's "
+                                 "c_pe column, extxyz energy=), add 'relabel: true' to label them with the forcefield, or set "
+                                 "'fk_energies: force-integrated' in " + cfg.source +
+                                 " (exact for harmonic energies only; docs/method.md)");
+      summary.fk_energy_source = use_labels ? "labels" : "forces";
+      if (use_labels) {
         auto labelled = torch::empty({m}, torch::kFloat64);
         for (int64_t k = 0; k < m; ++k) labelled[k] = confs[k].energy * beta;
         labelled -= labelled.mean();
@@ -248,7 +263,7 @@ TrainSummary train_from_config(const TrainConfig& cfg, const TrainRun& run) {
           std::cerr << "drift-train: FK weights from the labels' energies (force-integrated beta E would be off by "
                     << summary.fk_energy_rms_error << " kT rms; spread " << summary.fk_energy_spread << " kT)\n";
       } else if (!quiet) {
-        std::cerr << "drift-train: FK weights from force-integrated energies (the frames carry no energies)\n";
+        std::cerr << "drift-train: FK weights from force-integrated energies (fk_energies: force-integrated)\n";
       }
       problem.log_weights = fk_log_weights(beta_energy, summary.gamma, cfg.fk_clip).to(torch::kFloat32);
     }
