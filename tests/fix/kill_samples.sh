@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# lmp_drift killed (SIGKILL) while fix drift/boltzmann appends samples: the file holds whole frames
+# and at most one torn last frame, and the run continued from the older of two alternating restart
+# files (the newer may be torn by the kill) ends with the uninterrupted run's file, byte for byte.
+# Usage: kill_samples.sh <lmp_drift> <source dir> <work dir>
+# Mutations that make it fail (tried): AppendFile::open not truncating (the killed run's frames
+# past the restart point stay: 13024 frames, not 12800); the fix continuing every whole frame
+# instead of stopping at the restart point (13088). The flush per event is not what this test
+# catches (an unflushed buffer still leaves a prefix).
+set -uo pipefail
+LMP="$1" SRC="$2" WORK="$3"
+fail() { echo "FAIL: $*"; exit 1; }
+rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
+run() { exec "$LMP" -in "$SRC/tests/fix/in.kill-run" -var src "$SRC" -var every 7 -var total 400 -var restart "$1" -log none -echo none -screen none; }
+start=$(date +%s%N)
+(run none) > full.out 2>&1 || { cat full.out; fail "the uninterrupted run failed"; }
+full_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+mv samples.xyz full.xyz
+frames() { grep -c '^9$' "$1"; }
+[ "$(frames full.xyz)" -eq $((400 * 32)) ] || fail "the uninterrupted run wrote $(frames full.xyz) frames, expected 400 x 32"
+rm -f ra rb
+
+RANDOM=23
+torn=0
+for attempt in 1 2 3; do
+  rm -f samples.xyz ra rb
+  (run none) > killed.out 2>&1 &  # exec: $! is lmp_drift itself
+  pid=$!
+  delay_ms=$(( full_ms * (30 + RANDOM % 41) / 100 ))
+  sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+  kill -9 "$pid" 2> /dev/null || fail "the run finished before the kill (attempt $attempt)"
+  wait "$pid" 2> /dev/null
+  [ -e ra ] && [ -e rb ] || fail "the killed run left fewer than two restart files"
+  # Whole frames, then at most one torn frame: every line of the file is a prefix of the
+  # uninterrupted run's file (the samples do not depend on being interrupted).
+  bytes=$(stat -c %s samples.xyz)
+  cmp -s -n "$bytes" samples.xyz full.xyz || fail "the killed run's file is not a prefix of the uninterrupted run's"
+  [ "$(tail -c 1 samples.xyz | od -An -c | tr -d ' ')" = '\n' ] || torn=$((torn + 1))
+  older=$(ls -tr ra rb | head -1)
+  (run "$older") > resumed.out 2>&1 || { cat resumed.out; fail "the run continued from $older failed"; }
+  cmp -s samples.xyz full.xyz || fail "continued from $older after a kill at $delay_ms ms: $(frames samples.xyz) frames, not the uninterrupted file"
+done
+echo "ok: 3 kills at random moments ($torn inside a line): each file a prefix of the uninterrupted one, each continuation equal to it"
