@@ -6,13 +6,26 @@
 // (BM_Product); the choice is fixed per process by which BLAS is loaded.
 #include <dlfcn.h>
 
+#include <cstdlib>
+#include <string>
+
 #include <torch/torch.h>
 
 namespace drift {
 
-// True when the process's BLAS is OpenBLAS (its own entry point is loaded).
+// True when the sgemm the process calls is OpenBLAS's: the library that provides the symbol, not
+// merely a loaded libopenblas (OpenBLAS's LAPACK can load it beside the reference BLAS).
 inline bool blas_is_openblas() {
-  static const bool found = dlsym(RTLD_DEFAULT, "openblas_get_num_threads") != nullptr;
+  static const bool found = [] {
+    void* sgemm = dlsym(RTLD_DEFAULT, "sgemm_");
+    Dl_info info{};
+    if (!sgemm || !dladdr(sgemm, &info) || !info.dli_fname) return false;
+    // Debian's libblas.so.3 is a link through the alternatives system: follow it.
+    char* resolved = realpath(info.dli_fname, nullptr);
+    const std::string path = resolved ? resolved : info.dli_fname;
+    std::free(resolved);
+    return path.find("openblas") != std::string::npos;
+  }();
   return found;
 }
 
