@@ -101,29 +101,44 @@ void BM_Generate(benchmark::State& state) {
 }
 BENCHMARK(BM_Generate)->Arg(256)->Arg(1024)->Arg(8192)->Unit(benchmark::kMillisecond);
 
-// One training step in distance space: forward, field (3 temperatures), backward, no optimiser.
-void BM_TrainStep(benchmark::State& state) {
-  torch::set_num_threads(2);
-  drift::GeneratorShape shape;
-  shape.n_atoms = 9;
-  drift::Generator gen(shape, 0);
-  auto params = gen.parameters();
-  for (auto& p : params) p.set_requires_grad(true);
-  const int64_t b = state.range(0);
-  const auto pairs = torch::triu_indices(9, 9, 1).t().contiguous();
-  auto dist = [&](const torch::Tensor& x) {
+// What a training-step benchmark needs: the ethanol generator with gradients on, its pair-distance
+// features, and `batch` data samples in those features.
+struct TrainStepSetup {
+  drift::Generator gen;
+  torch::Tensor pairs = torch::triu_indices(9, 9, 1).t().contiguous();
+  torch::Tensor data;
+  explicit TrainStepSetup(int64_t batch) : gen(ethanol_shape(), 0) {
+    torch::set_num_threads(2);
+    for (auto& p : gen.parameters()) p.set_requires_grad(true);
+    data = dist(torch::randn({batch, 9, 3}));
+  }
+  static drift::GeneratorShape ethanol_shape() {
+    drift::GeneratorShape shape;
+    shape.n_atoms = 9;
+    return shape;
+  }
+  torch::Tensor dist(const torch::Tensor& x) const {
     const auto a = x.index_select(1, pairs.select(1, 0)), c = x.index_select(1, pairs.select(1, 1));
     return torch::sqrt(((a - c) * (a - c)).sum(2) + 1e-12);
-  };
-  const auto data = dist(torch::randn({b, 9, 3}));
+  }
+};
+
+void step_counters(benchmark::State& state, int64_t batch) {
+  state.counters["steps/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["samples/s"] = benchmark::Counter(static_cast<double>(batch * state.iterations()), benchmark::Counter::kIsRate);
+}
+
+// One training step in distance space: forward, field (3 temperatures), backward, no optimiser.
+void BM_TrainStep(benchmark::State& state) {
+  const int64_t b = state.range(0);
+  TrainStepSetup t(b);
   for (auto _ : state) {
-    const auto fx = dist(gen.forward(torch::randn({b, 32})));
-    const auto field = drift::drifting_field({fx.detach(), data, {}, {}}, drift::FieldSettings{});
+    const auto fx = t.dist(t.gen.forward(torch::randn({b, 32})));
+    const auto field = drift::drifting_field({fx.detach(), t.data, {}, {}}, drift::FieldSettings{});
     const auto loss = (fx / field.feature_scale - (fx.detach() / field.feature_scale + field.drift)).pow(2).mean();
     loss.backward();
   }
-  state.counters["steps/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  state.counters["samples/s"] = benchmark::Counter(static_cast<double>(b * state.iterations()), benchmark::Counter::kIsRate);
+  step_counters(state, b);
 }
 BENCHMARK(BM_TrainStep)->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Arg(4096)->Arg(8192)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
@@ -149,31 +164,19 @@ BENCHMARK(BM_Product)->ArgsProduct({{512, 4096}, {0, 1}, {0, 1}})->Unit(benchmar
 // One training step with the field in chunks of 512 generated rows, each against its own 512
 // positives (training.field_chunk: 512): the cost per sample stays that of batch 512.
 void BM_TrainStepChunked(benchmark::State& state) {
-  torch::set_num_threads(2);
-  drift::GeneratorShape shape;
-  shape.n_atoms = 9;
-  drift::Generator gen(shape, 0);
-  auto params = gen.parameters();
-  for (auto& p : params) p.set_requires_grad(true);
   const int64_t b = state.range(0), chunk = 512;
-  const auto pairs = torch::triu_indices(9, 9, 1).t().contiguous();
-  auto dist = [&](const torch::Tensor& x) {
-    const auto a = x.index_select(1, pairs.select(1, 0)), c = x.index_select(1, pairs.select(1, 1));
-    return torch::sqrt(((a - c) * (a - c)).sum(2) + 1e-12);
-  };
-  const auto data = dist(torch::randn({b, 9, 3}));
+  TrainStepSetup t(b);
   for (auto _ : state) {
-    const auto fx = dist(gen.forward(torch::randn({b, 32})));
+    const auto fx = t.dist(t.gen.forward(torch::randn({b, 32})));
     torch::Tensor loss = torch::zeros({});
     for (int64_t r = 0; r < b; r += chunk) {
       const auto mine = fx.slice(0, r, r + chunk);
-      const auto field = drift::drifting_field({mine.detach(), data.slice(0, r, r + chunk), {}, {}}, drift::FieldSettings{});
+      const auto field = drift::drifting_field({mine.detach(), t.data.slice(0, r, r + chunk), {}, {}}, drift::FieldSettings{});
       loss = loss + (mine / field.feature_scale - (mine.detach() / field.feature_scale + field.drift)).pow(2).sum() / fx.numel();
     }
     loss.backward();
   }
-  state.counters["steps/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  state.counters["samples/s"] = benchmark::Counter(static_cast<double>(b * state.iterations()), benchmark::Counter::kIsRate);
+  step_counters(state, b);
 }
 BENCHMARK(BM_TrainStepChunked)->Arg(512)->Arg(1024)->Arg(4096)->Arg(8192)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 

@@ -21,7 +21,7 @@ frames() { grep -c '^9$' "$1"; }
 rm -f ra rb
 
 RANDOM=23
-torn=0 kills=0 scale=100
+torn=0 kills=0 continued=0 scale=100
 for attempt in 1 2 3 4 5 6 7 8; do
   [ "$kills" -ge 3 ] && break
   rm -f samples.xyz ra rb
@@ -49,7 +49,7 @@ for attempt in 1 2 3 4 5 6 7 8; do
   older=$(ls -tr ra rb | head -1)
   (run "$older") > resumed.out 2>&1 || { cat resumed.out; fail "the run continued from $older failed"; }
   cmp -s samples.xyz full.xyz || fail "continued from $older after a kill at $delay_ms ms: $(frames samples.xyz) frames, not the uninterrupted file"
-  continued=$((${continued:-0} + 1))
+  continued=$((continued + 1))
 done
-[ "${continued:-0}" -ge 2 ] || fail "only ${continued:-0} killed runs could be continued ($kills kills): the test did not exercise the continuation"
+[ "$continued" -ge 2 ] || fail "only $continued killed runs could be continued ($kills kills): the test did not exercise the continuation"
 echo "ok: $kills kills at random moments ($torn inside a line), $continued continued: each file a prefix of the uninterrupted one, each continuation equal to it"

@@ -399,7 +399,8 @@ TrainSummary train_from_config(const TrainConfig& cfg, const TrainRun& run) {
     y << YAML::EndMap;
     manifest.training = y.c_str();
   }
-  if (!cfg.forcefield.empty()) {
+  // The metric (finite differences of LAMMPS forces) only where the model is written.
+  if (!cfg.forcefield.empty() && writer) {
     const auto metric = stein_metric_of(cfg, topo, beta);
     manifest.stein_structure = metric.structure;
     manifest.stein_beta_hessian = metric.beta_hessian;
