@@ -55,19 +55,132 @@ TEST(DriftingField, AntiSymmetryGivesSmallFieldWhenDistributionsMatch) {
   EXPECT_LT(v_shift.select(1, 0).mean().item<double>(), -0.5 * rms_shift / std::sqrt(3.0));
 }
 
-TEST(DriftingField, ZeroOmegaAndZeroGammaAreExactlyStandardDrift) {
-  const auto data = gaussian_samples(512, {0, 0}, {1, 2}, 8).to(torch::kFloat32);
-  const auto gen = gaussian_samples(256, {0.3, 0}, {1, 1}, 9).to(torch::kFloat32);
-  const auto beta_f = -data / torch::tensor(std::vector<float>{1.0f, 4.0f});
-  const auto stats = guidance_stats(data, beta_f, 2);
-  FieldSettings s;
-  const auto standard = drifting_field({gen, data, {}, {}}, s).drift;
-  const auto fi0 = drifting_field({gen, data + 0.0 * fi_displacement(stats, beta_f), {}, {}}, s).drift;
-  const auto fk0 = drifting_field({gen, data, {}, fk_log_weights(force_integrated_energy(data, beta_f), 0.0, 3.0)}, s).drift;
-  EXPECT_TRUE(torch::equal(standard, fi0));
-  EXPECT_TRUE(torch::equal(standard, fk0));
-  const auto fi1 = drifting_field({gen, data + 1.0 * fi_displacement(stats, beta_f), {}, {}}, s).drift;
-  EXPECT_FALSE(torch::equal(standard, fi1));
+namespace {
+// The drifting field written out as plain loops over one sample at a time, from the formula in
+// docs/method.md (no tensors): the independent reference drifting_field must reproduce.
+std::vector<double> reference_field(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& t,
+                                    const std::vector<double>& log_w, int64_t dim, const FieldSettings& s) {
+  const int64_t n = static_cast<int64_t>(x.size()) / dim, p = static_cast<int64_t>(y.size()) / dim, m = n + p;
+  auto centre = [&](int64_t j) { return j < n ? &x[dim * j] : &y[dim * (j - n)]; };
+  std::vector<double> dist(n * m);
+  double mean = 0;
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < m; ++j) {
+      double d2 = 0;
+      for (int64_t k = 0; k < dim; ++k) d2 += (x[dim * i + k] - centre(j)[k]) * (x[dim * i + k] - centre(j)[k]);
+      dist[i * m + j] = std::sqrt(d2);
+      mean += dist[i * m + j] / static_cast<double>(n * m);
+    }
+  const double scale = std::max(mean, 1e-3), fs = std::max(scale / std::sqrt(static_cast<double>(dim)), 1e-3);
+  std::vector<double> total(n * dim, 0.0);
+  for (double tau : s.temperatures) {
+    std::vector<double> logit(n * m), row(n * m), col(n * m), a(n * m);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < m; ++j) {
+        const double dn = dist[i * m + j] / scale + (j == i ? 100.0 : 0.0);
+        logit[i * m + j] = s.kernel == Kernel::Laplace ? -dn / tau : -dn * dn / (2 * tau * tau);
+      }
+    for (int64_t i = 0; i < n; ++i) {
+      double z = 0;
+      for (int64_t j = 0; j < m; ++j) z += std::exp(logit[i * m + j]);
+      for (int64_t j = 0; j < m; ++j) row[i * m + j] = std::exp(logit[i * m + j]) / z;
+    }
+    for (int64_t j = 0; j < m; ++j) {
+      double z = 0;
+      for (int64_t i = 0; i < n; ++i) z += std::exp(logit[i * m + j]);
+      for (int64_t i = 0; i < n; ++i) col[i * m + j] = std::exp(logit[i * m + j]) / z;
+    }
+    for (int64_t q = 0; q < n * m; ++q) a[q] = std::sqrt(std::max(row[q] * col[q], 1e-6));
+    std::vector<double> v(n * dim, 0.0);
+    double sq = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      double sum_neg = 0, sum_pos = 0;
+      for (int64_t j = 0; j < n; ++j) sum_neg += a[i * m + j];
+      for (int64_t j = 0; j < p; ++j) sum_pos += a[i * m + n + j] * std::exp(log_w.empty() ? 0.0 : log_w[j]);
+      for (int64_t k = 0; k < dim; ++k) {
+        double attract = 0, repel = 0;
+        for (int64_t j = 0; j < p; ++j)
+          attract += a[i * m + n + j] * std::exp(log_w.empty() ? 0.0 : log_w[j]) * (t[dim * j + k] - x[dim * i + k]) / fs;
+        for (int64_t j = 0; j < n; ++j) repel += a[i * m + j] * (x[dim * j + k] - x[dim * i + k]) / fs;
+        v[dim * i + k] = sum_neg * attract - sum_pos * repel;
+        sq += v[dim * i + k] * v[dim * i + k] / static_cast<double>(n * dim);
+      }
+    }
+    for (int64_t q = 0; q < n * dim; ++q) total[q] += s.normalise_drift ? v[q] / std::sqrt(sq) : v[q];
+  }
+  return total;
+}
+
+std::vector<double> values(const torch::Tensor& t) {
+  const auto c = t.to(torch::kFloat64).contiguous();
+  return {c.data_ptr<double>(), c.data_ptr<double>() + c.numel()};
+}
+}  // namespace
+
+// drifting_field against the loop reference on every branch: both kernels, FK log-weights, FI
+// targets apart from the positives, with and without per-temperature normalisation. Mutations
+// tried, each failing it: the Gaussian logits without the factor 2; the log-weights ignored, or
+// exp(-log_w); no self-exclusion on the diagonal.
+TEST(DriftingField, EqualsTheFormulaOnEveryBranch) {
+  const int64_t dim = 3;
+  const auto x = gaussian_samples(24, {0.4, 0, -0.2}, {1, 0.7, 1.2}, 31);
+  const auto y = gaussian_samples(40, {0, 0, 0}, {1, 1, 1}, 32);
+  const auto t = y + 0.3 * gaussian_samples(40, {0, 0, 0}, {1, 1, 1}, 33);
+  const auto lw = gaussian_samples(40, {0}, {0.8}, 34).reshape({40});
+  int checked = 0;
+  for (Kernel kernel : {Kernel::Laplace, Kernel::Gaussian})
+    for (bool weights : {false, true})
+      for (bool targets : {false, true})
+        for (bool normalise : {true, false}) {
+          FieldSettings s;
+          s.kernel = kernel;
+          s.temperatures = default_temperatures(kernel);
+          s.normalise_drift = normalise;
+          FieldInput in{x, y, targets ? t : torch::Tensor(), weights ? lw : torch::Tensor()};
+          const auto got = values(drifting_field(in, s).drift);
+          const auto want = reference_field(values(x), values(y), values(targets ? t : y), weights ? values(lw) : std::vector<double>{}, dim, s);
+          ASSERT_EQ(got.size(), want.size());
+          double err = 0, norm = 0;
+          for (size_t q = 0; q < got.size(); ++q) {
+            err = std::max(err, std::abs(got[q] - want[q]));
+            norm = std::max(norm, std::abs(want[q]));
+          }
+          EXPECT_LT(err, 1e-6 * norm) << "kernel " << (kernel == Kernel::Laplace ? "laplace" : "gaussian")
+                                      << " weights " << weights << " targets " << targets << " normalise " << normalise;
+          ++checked;
+        }
+  EXPECT_EQ(checked, 16);
+}
+
+// FK weights tilt the attraction towards heavier positives: with mirror-symmetric data and batch
+// the unweighted field's mean is zero, and weighting the +x half pulls the batch along +x; a
+// constant log-weight only rescales the raw field by its exponent. Mutations tried: weights
+// ignored (mean 0, scale 1), exp(-log_w) (mean along -x).
+TEST(DriftingField, FkWeightsTiltTheAttraction) {
+  const auto half = gaussian_samples(30, {1.0, 0.0}, {0.5, 0.5}, 41);
+  const auto y = torch::cat({half, -half}, 0);
+  const auto xh = gaussian_samples(16, {0.2, 0.0}, {0.6, 0.6}, 42);
+  const auto x = torch::cat({xh, -xh}, 0);
+  FieldSettings raw;
+  raw.normalise_drift = false;
+  const auto plain = drifting_field({x, y, {}, {}}, raw).drift;
+  auto lw = torch::zeros({60}, torch::kFloat64);
+  lw.slice(0, 0, 30).fill_(std::log(3.0));
+  const auto tilted = drifting_field({x, y, {}, lw}, raw).drift;
+  const double rms = plain.pow(2).mean().sqrt().item<double>();
+  EXPECT_LT(std::abs(plain.select(1, 0).mean().item<double>()), 1e-9 * rms);
+  EXPECT_GT(tilted.select(1, 0).mean().item<double>(), 0.2 * rms);
+  const auto doubled = drifting_field({x, y, {}, torch::full({60}, std::log(2.0), torch::kFloat64)}, raw).drift;
+  EXPECT_LT((doubled - 2.0 * plain).abs().max().item<double>(), 1e-9 * rms);
+}
+
+// fk_log_weights = clip(-gamma beta E - mean, +-clip). Mutations tried: no centring, +gamma.
+TEST(ForceGuidance, FkLogWeightsAreCentredScaledAndClipped) {
+  const auto e = torch::tensor(std::vector<double>{4.0, 5.0, 6.0, 25.0}, torch::kFloat64);
+  const auto lw = fk_log_weights(e, 0.5, 3.0);
+  const std::vector<double> want{3.0, 2.5, 2.0, -3.0};  // -0.5 E = -2, -2.5, -3, -12.5; mean -5
+  for (int k = 0; k < 4; ++k) EXPECT_NEAR(lw[k].item<double>(), want[k], 1e-12) << k;
+  EXPECT_EQ(fk_log_weights(e, 0.0, 3.0).abs().max().item<double>(), 0.0);
 }
 
 TEST(ForceGuidance, ForceIntegratedEnergyIsExactForQuadraticAndCloseForAnharmonicEnergies) {

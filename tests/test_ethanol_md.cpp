@@ -122,9 +122,15 @@ TEST_F(EthanolMD, ForceLabelsAreConservativeAndBoltzmann) {
     double mean, sd;
     mean_and_std(v, mean, sd);
     const double standard_error = sd / std::sqrt(static_cast<double>(v.size()));
-    // The estimator is noisy (stiff bonds): about 2.5 per molecule-frame here.
-    EXPECT_LT(standard_error, 4.0);
-    EXPECT_NEAR(mean, 24.0, 4 * standard_error);
+    // The estimator is noisy (stiff bonds): measured SE 2.0-2.5 over these 1280 molecule-frames,
+    // so it resolves a temperature off by ~25%, not 3N-3 = 24 from 3N-6 = 21 (that needs ~10x
+    // the frames). What it must resolve is asserted: the right beta gives 24 within 3 SE, and
+    // the other run's beta (500 K labels read at 800 K or back: x0.625 or x1.6) is > 3 SE off.
+    // Mutations: the forces' sign (mean -24), or each run's beta swapped with the other's.
+    EXPECT_LT(standard_error, 3.0);
+    EXPECT_NEAR(mean, 24.0, 3 * standard_error);
+    const double wrong = mean * (run == hot_ ? 800.0 / 500.0 : 500.0 / 800.0);
+    EXPECT_GT(std::fabs(wrong - 24.0), 3 * standard_error * (run == hot_ ? 1.6 : 0.625)) << "cannot tell 500 K from 800 K";
   }
 }
 

@@ -123,3 +123,21 @@ TEST(Manifest, MethodNameMustBeAString) {
   text.replace(text.find("method: {name: fk}"), 18, "method: {name: [fk]}");
   EXPECT_NE(error_of(text).find("m.pt: manifest key 'name' is not a method name"), std::string::npos) << error_of(text);
 }
+
+// A method parameter whose key is not a name (found by the manifest fuzzer's regression input
+// tests/fuzz/regressions/manifest/sequence-as-method-key.yaml) is an error naming the model.
+// Mutation: the former kv.first.as<std::string>() (yaml-cpp's "bad conversion", no "m.pt").
+TEST(Manifest, MethodParameterKeysMustBeNames) {
+  std::string text = kDiatomic;
+  text.replace(text.find("method: {name: fk}"), 18, "method: {name: fk, [1, 2]: 3}");
+  EXPECT_NE(error_of(text).find("m.pt: manifest method keys must be names (got a sequence)"), std::string::npos)
+      << error_of(text);
+}
+
+// Found by the manifest fuzzer (tests/fuzz/regressions/manifest/unknown-units.yaml): an unknown
+// unit style was reported without the model file. Mutation: the bare angstrom_per_length_unit call.
+TEST(Manifest, UnknownUnitsNameTheModel) {
+  std::string text = kDiatomic;
+  text.replace(text.find("units: real"), 11, "units: rsseal");
+  EXPECT_NE(error_of(text).find("m.pt: manifest units: unknown LAMMPS unit style 'rsseal'"), std::string::npos) << error_of(text);
+}

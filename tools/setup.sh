@@ -20,6 +20,8 @@ PACKAGES=(
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
   gromacs gromacs-data python3
+  # The sanitizer build of the core tests and the readers' fuzzers (libFuzzer is in compiler-rt).
+  clang-14 libclang-rt-14-dev
 )
 
 log() { printf '[setup] %s\n' "$*"; }

@@ -61,7 +61,11 @@ Manifest parse_manifest(const std::string& text, const std::string& model) {
     if (m.bond_lengths.size() != m.bonds.size()) fail(model, "manifest bond_lengths must have one entry per bond");
   }
   m.units = get<std::string>(root, "units", model, "a LAMMPS unit style");
-  angstrom_per_length_unit(m.units);  // validates
+  try {
+    angstrom_per_length_unit(m.units);
+  } catch (const std::runtime_error& e) {
+    fail(model, std::string("manifest units: ") + e.what());
+  }
   m.temperature = get<double>(root, "temperature", model, "a temperature");
   if (!(m.temperature > 0)) fail(model, "manifest temperature must be positive");
   m.noise_dim = get<int>(root, "noise_dim", model, "a positive integer");
@@ -81,8 +85,11 @@ Manifest parse_manifest(const std::string& text, const std::string& model) {
   }
   {
     YAML::Node parameters(YAML::NodeType::Map);
-    for (const auto& kv : method)
-      if (kv.first.as<std::string>() != "name") parameters[kv.first] = kv.second;
+    for (const auto& kv : method) {
+      if (!kv.first.IsScalar()) fail(model, "manifest method keys must be names (got a " +
+                                                std::string(kv.first.IsMap() ? "map" : "sequence") + ")");
+      if (kv.first.Scalar() != "name") parameters[kv.first] = kv.second;
+    }
     if (parameters.size() > 0) m.method_parameters = YAML::Dump(parameters);
   }
   for (auto [key, field] : {std::pair<const char*, std::string*>{"training_data", &m.training_data}, {"training", &m.training}})
