@@ -162,6 +162,11 @@ TEST_F(BadDump, MissingColumn) {
                            {"bad.dump:9", "frame 1", "lack 'id'"});
   expect_error<InputError>([&] { read_all(variant(" fx fy fz", " fx fz")); }, {"bad.dump:9", "some of 'fx fy fz'"});
   expect_error<InputError>([&] { read_all(variant("type x y z", "type x y")); }, {"bad.dump:9", "lack positions"});
+  // Found by the dump fuzzer (tests/fuzz/regressions/lammps_dump/x-without-y-z-beside-xs.dump): a
+  // lone 'x' beside complete 'xs ys zs' chose x and read column -1 for y (UBSan: vector index).
+  // Mutation: dropping the partial-x check reads out of bounds again (under the sanitizers) or
+  // passes with garbage positions.
+  expect_error<InputError>([&] { read_all(variant("type x y z fx", "type xs ys zs x fx")); }, {"bad.dump:9", "only some of 'x y z'"});
 }
 
 TEST_F(BadDump, NanAndGarbageValues) {

@@ -141,3 +141,16 @@ TEST(Manifest, UnknownUnitsNameTheModel) {
   text.replace(text.find("units: real"), 11, "units: rsseal");
   EXPECT_NE(error_of(text).find("m.pt: manifest units: unknown LAMMPS unit style 'rsseal'"), std::string::npos) << error_of(text);
 }
+
+// Found by the manifest fuzzer (tests/fuzz/regressions/manifest/binary-element-symbol.yaml): an
+// element of raw bytes was accepted and did not survive write_manifest (yaml-cpp re-encodes it).
+// Elements must be element symbols and feature_space one of the two spaces. Mutation: either
+// check removed.
+TEST(Manifest, ElementsAreSymbolsAndFeatureSpaceIsKnown) {
+  std::string text = kDiatomic;
+  text.replace(text.find("[H, Cl]"), 7, "[H, \"C\\xff\"]");
+  EXPECT_NE(error_of(text).find("m.pt: manifest elements must be element symbols (1 to 3 letters)"), std::string::npos) << error_of(text);
+  text = kDiatomic;
+  text.replace(text.find("feature_space: dist"), 19, "feature_space: dust");
+  EXPECT_NE(error_of(text).find("m.pt: manifest feature_space must be coord or dist, found 'dust'"), std::string::npos) << error_of(text);
+}

@@ -118,3 +118,15 @@ TEST(TrainConfig, FeatureGroupsTakeAWeightOrAMapping) {
   expect_config_error(dir, "e.yaml", base + "feature_groups: {all: {kernel_temperatures: [0.1, 0]}}\n",
                       {"e.yaml:5", "kernel_temperatures", "positive"});
 }
+
+// Found by the configuration fuzzer (tests/fuzz/regressions/train_config/mapping-as-group-name*):
+// a mapping used as a group name reached yaml-cpp's "bad conversion", which names no file.
+// Mutation: the former kv.first.as<std::string>() (the message lacks "k.yaml:5").
+TEST(TrainConfig, KeysMustBeNames) {
+  TempDir dir;
+  const std::string base = "data: d.dump\nmolecule: m.data\ntemperature: 500\noutput: o.pt\n";
+  expect_config_error(dir, "k.yaml", base + "feature_groups: {all: 1.0, {pairs: angles}: 2}\n",
+                      {"k.yaml:5", "feature_groups", "expected a key name, found a mapping"});
+  expect_config_error(dir, "t.yaml", base + "training: {[steps]: 3}\n", {"t.yaml:5", "training", "found a list"});
+  expect_config_error(dir, "r.yaml", base + "[a, b]: 1\n", {"r.yaml:5", "configuration", "found a list"});
+}

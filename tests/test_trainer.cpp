@@ -4,7 +4,9 @@
 #include <torch/torch.h>
 
 #include <library.h>
+#include <set>
 #include <sstream>
+#include <tuple>
 #include <yaml-cpp/yaml.h>
 
 #include "drift/conformation_source.hpp"
@@ -33,6 +35,76 @@ GeneratorShape toy_shape() {
 }
 
 }  // namespace
+
+namespace {
+// Signed volume of atoms 0-3 of frame m: its sign is the frame's handedness.
+double handedness(const torch::Tensor& x, int64_t m) {
+  const auto a = x[m][1] - x[m][0], b = x[m][2] - x[m][0], c = x[m][3] - x[m][0];
+  return torch::dot(torch::linalg_cross(a, b), c).item<double>();
+}
+}  // namespace
+
+// align_frames moves each frame rigidly and never mirrors it: proper rotations of a chiral
+// structure land on one reference, mirror images keep their handedness (and cannot land), and
+// forces turn with their frame. Mutations tried: no determinant correction in kabsch (the mirror
+// frames are reflected onto the reference: handedness flips, RMSD ~0); the forces not rotated.
+TEST(AlignFrames, RotatesWithoutReflectingAndTurnsTheForces) {
+  torch::manual_seed(5);
+  const auto base = torch::tensor(std::vector<double>{0, 0, 0, 1.5, 0, 0, 0, 1.1, 0, 0.3, 0.2, 1.3, -0.8, -0.6, 0.4},
+                                  torch::kFloat64).reshape({5, 3});
+  const int64_t frames = 12;
+  auto x = torch::empty({frames, 5, 3}, torch::kFloat64);
+  for (int64_t m = 0; m < frames; ++m) {
+    const auto q = std::get<0>(torch::linalg_qr(torch::randn({3, 3}, torch::kFloat64)));
+    auto rot = q * torch::sign(torch::linalg_det(q));  // a proper rotation
+    auto frame = torch::matmul(base, rot) + torch::randn({1, 3}, torch::kFloat64) * 3.0;
+    if (m >= frames - 2) frame = frame * torch::tensor(std::vector<double>{1, 1, -1}, torch::kFloat64);  // mirrored
+    x[m] = frame + 0.01 * torch::randn({5, 3}, torch::kFloat64);
+  }
+  const auto before = x.clone();
+  auto forces = 2.0 * (x - x.mean(1, true));
+  const auto ref = align_frames(x, &forces);
+  EXPECT_LT(ref.mean(0).abs().max().item<double>(), 1e-9);  // centred
+  for (int64_t m = 0; m < frames; ++m) {
+    // Rigid: every pair distance kept; proper: the handedness kept.
+    EXPECT_LT((torch::cdist(x[m], x[m]) - torch::cdist(before[m], before[m])).abs().max().item<double>(), 1e-9) << m;
+    EXPECT_GT(handedness(x, m) * handedness(before, m), 0.0) << "frame " << m << " was mirrored";
+    EXPECT_LT((forces[m] - 2.0 * x[m]).abs().max().item<double>(), 1e-9) << "forces of frame " << m << " not turned with it";
+    // Against frame 0 (the reference is the mean, which the mirror frames pull off): the proper
+    // copies agree within their noise (0.01 per coordinate), the mirror images do not.
+    const double rmsd = (x[m] - x[0]).pow(2).sum(1).mean().sqrt().item<double>();
+    if (m < frames - 2) EXPECT_LT(rmsd, 0.06) << m;
+    else EXPECT_GT(rmsd, 0.3) << "a mirror image was aligned onto frame 0 (frame " << m << ")";
+  }
+}
+
+// The distance groups' pairs on ethanol (8 bonds, 13 bond angles, 36 pairs) and on alanine
+// dipeptide (21 bonds; a molecule with branches beyond one centre): bonds are the data file's,
+// angle pairs are the unbonded ends of two bonds that share an atom, each once. Mutations tried:
+// the inner loop from j = i (self pairs), the neighbour lists' i and j
+// unordered (fails the i < j check).
+TEST(FeatureGroups, PairsOfBondsAnglesAndAll) {
+  for (const auto& [file, bonds, angles] : {std::tuple<std::string, size_t, size_t>{"examples/ethanol/ethanol.data", 8, 13},
+                                            {"examples/alanine-dipeptide/alanine-dipeptide.data", 21, 36}}) {
+    const Topology topo = read_lammps_data(drift_test::source_path(file));
+    const auto b = group_pairs(topo, "bonds"), a = group_pairs(topo, "angles"), all = group_pairs(topo, "all");
+    EXPECT_EQ(b.size(), bonds) << file;
+    EXPECT_EQ(a.size(), angles) << file;
+    EXPECT_EQ(all.size(), static_cast<size_t>(topo.n_atoms * (topo.n_atoms - 1) / 2)) << file;
+    for (const auto& p : b) EXPECT_TRUE(p[0] < p[1] && topo.bonded(static_cast<int>(p[0]), static_cast<int>(p[1]))) << file;
+    std::set<std::array<int64_t, 2>> seen;
+    for (const auto& p : a) {
+      EXPECT_LT(p[0], p[1]) << file;
+      EXPECT_FALSE(topo.bonded(static_cast<int>(p[0]), static_cast<int>(p[1]))) << file;
+      int shared = 0;
+      for (int c = 0; c < topo.n_atoms; ++c)
+        shared += topo.bonded(c, static_cast<int>(p[0])) && topo.bonded(c, static_cast<int>(p[1]));
+      EXPECT_EQ(shared, 1) << file << ": pair " << p[0] << "-" << p[1];
+      EXPECT_TRUE(seen.insert(p).second) << file << ": pair listed twice";
+    }
+  }
+  EXPECT_THROW(group_pairs(read_lammps_data(drift_test::ethanol_data()), "torsions"), std::invalid_argument);
+}
 
 // Torsion features are cos and sin of n*phi with phi the dihedral of drift-compare, and the label-free
 // ones do not change when the identical methyl H trade places. Mutations: the opposite sign of the
@@ -249,6 +321,32 @@ TEST(Trainer, EthanolSmokeTestWritesALoadableValidGenerator) {
   const double valid_noise = noise.valid_fraction(reference.bond_means(), 0.2);
   std::printf("valid@0.2: generated %.3f, noise %.3f\n", valid_generated, valid_noise);
   EXPECT_GT(valid_generated, valid_noise + 0.2);
+
+  // The other configuration paths on the same frames, a few steps each: FI in coordinates and
+  // plain drift on bond and angle distance groups. Each must train, and its manifest must say what
+  // ran. It runs inside the NoGradGuard above, as a caller may: train() turns autograd on itself.
+  // Mutations tried: the bonds group built from all pairs (its manifest feature count reads 36,
+  // not 8); no AutoGradMode in train() ("does not require grad", found by this test).
+  for (const auto& [tag, extra, space, method] :
+       {std::tuple<std::string, std::string, std::string, std::string>{"coord", "method: fi\nspace: coord\n", "coord", "fi"},
+        {"groups", "method: drift\nspace: dist\nfeature_groups: {stiff: {pairs: bonds}, bend: {pairs: angles, weight: 0.5}}\n", "dist", "drift"}}) {
+    const std::string text = "data: md.dump\nmolecule: " + ex + "/ethanol.data\ntemperature: 500\n" + extra +
+                             "generator: {noise_dim: 8, hidden: [32]}\ntraining: {steps: 20, batch: 64, positives: 64, log_every: 100}\n"
+                             "output: " + tag + ".pt\n";
+    const auto run = train_from_config(read_train_config(dir.write(tag + ".yaml", text)), TrainRun{false, true});
+    EXPECT_EQ(run.steps, 20) << tag;
+    const YAML::Node m = YAML::Load(run.manifest);
+    EXPECT_EQ(m["feature_space"].as<std::string>(), space) << tag;
+    EXPECT_EQ(m["method"]["name"].as<std::string>(), method) << tag;
+    if (tag == "groups") {
+      EXPECT_EQ(m["method"]["feature_groups"]["stiff"]["features"].as<int>(), 8) << run.manifest;
+      EXPECT_EQ(m["method"]["feature_groups"]["bend"]["features"].as<int>(), 13) << run.manifest;
+    }
+    auto gen = torch::jit::load(dir.file(tag + ".pt"));
+    const auto y = gen.forward({torch::randn({10, 8})}).toTensor();
+    EXPECT_EQ(y.sizes(), (std::vector<int64_t>{10, 9, 3})) << tag;
+    EXPECT_TRUE(torch::isfinite(y).all().item<bool>()) << tag;
+  }
 }
 
 // Method paths fail loudly instead of quietly degrading. FK on frames without energies is an

@@ -91,13 +91,15 @@ printf '%-13s %8s %12s %8s %8s %8s %s\n' reader seconds executions edges feature
 for i in "${!pids[@]}"; do
   r="${names[$i]}"; log="$WORK/$r.log"
   if wait "${pids[$i]}"; then result=ok; else result=CRASH; status=1; fi
-  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | awk '{print $2}')
-  secs=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | tail -1 | awk '{print $5}')
-  cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1)
+  # The final statistics of the log (absent when the fuzzer stopped at a crash before its end).
+  execs=$( (grep -o 'stat::number_of_executed_units: [0-9]*' "$log" || true) | tail -1 | awk '{print $2}')
+  secs=$( (grep -o 'Done [0-9]* runs in [0-9]* second' "$log" || true) | tail -1 | awk '{print $5}')
+  cov=$( (grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" || true) | tail -1)
   printf '%-13s %8s %12s %8s %8s %8s %s\n' "$r" "${secs:--}" "${execs:--}" "$(echo "$cov" | awk '{print $2}')" \
          "$(echo "$cov" | awk '{print $4}')" "$(ls "$WORK/corpus/$r" 2>/dev/null | wc -l)" "$result"
   if [ "$result" != ok ]; then
-    echo "--- $r: $log" >&2; grep -E 'ERROR|SUMMARY|not a clean|does not name|reads back|regression|Test unit written' "$log" | head -20 >&2
+    echo "--- $r: $log" >&2
+    (grep -E 'ERROR|SUMMARY|runtime error|not a clean|does not name|reads back|regression|Test unit written' "$log" || true) | head -20 >&2
     for c in "$WORK/crashes/$r-"*; do [ -e "$c" ] && echo "replay: $BUILD/tests/fuzz/fuzz_$r $c" >&2; done
   fi
 done

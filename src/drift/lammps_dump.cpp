@@ -58,6 +58,9 @@ void LammpsDumpReader::parse_columns(const std::string& line) {
   auto partial = [](const int* a) { return (a[0] >= 0 || a[1] >= 0 || a[2] >= 0); };
   if (!complete(c.x) && !complete(c.xu) && !complete(c.xs))
     fail("ATOMS columns lack positions: expected 'x y z', 'xu yu zu' or 'xs ys zs'");
+  if (partial(c.x) && !complete(c.x)) fail("ATOMS columns have only some of 'x y z'");
+  if (partial(c.xu) && !complete(c.xu)) fail("ATOMS columns have only some of 'xu yu zu'");
+  if (partial(c.xs) && !complete(c.xs)) fail("ATOMS columns have only some of 'xs ys zs'");
   if (partial(c.f) && !complete(c.f)) fail("ATOMS columns have only some of 'fx fy fz'");
   if (partial(c.image) && !complete(c.image)) fail("ATOMS columns have only some of 'ix iy iz'");
   cols_ = c;

@@ -1,5 +1,7 @@
 #include "drift/manifest.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 #include <yaml-cpp/yaml.h>
@@ -51,6 +53,9 @@ Manifest parse_manifest(const std::string& text, const std::string& model) {
   if (static_cast<int>(m.types.size()) != m.n_atoms || static_cast<int>(m.masses.size()) != m.n_atoms ||
       static_cast<int>(m.elements.size()) != m.n_atoms)
     fail(model, "manifest types, masses and elements must each have n_atoms = " + std::to_string(m.n_atoms) + " entries");
+  for (const auto& e : m.elements)
+    if (e.empty() || e.size() > 3 || !std::all_of(e.begin(), e.end(), [](unsigned char ch) { return std::isalpha(ch); }))
+      fail(model, "manifest elements must be element symbols (1 to 3 letters), found '" + e + "'");
   for (const auto& b : get<std::vector<std::vector<int>>>(root, "bonds", model, "a list of [i, j] atom pairs (1-based)")) {
     if (b.size() != 2 || b[0] < 1 || b[1] < 1 || b[0] > m.n_atoms || b[1] > m.n_atoms || b[0] == b[1])
       fail(model, "manifest bonds must be pairs of distinct atom numbers 1.." + std::to_string(m.n_atoms));
@@ -71,6 +76,8 @@ Manifest parse_manifest(const std::string& text, const std::string& model) {
   m.noise_dim = get<int>(root, "noise_dim", model, "a positive integer");
   if (m.noise_dim < 1) fail(model, "manifest noise_dim must be positive");
   m.feature_space = get<std::string>(root, "feature_space", model, "coord or dist");
+  if (m.feature_space != "coord" && m.feature_space != "dist")
+    fail(model, "manifest feature_space must be coord or dist, found '" + m.feature_space + "'");
   const auto method = root["method"];
   if (!method || !method.IsMap() || !method["name"]) fail(model, "manifest has no 'method: {name: ...}'");
   m.method = get<std::string>(method, "name", model, "a method name (drift, fi or fk)");

@@ -29,6 +29,11 @@ struct Reader {
     if (node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
     throw std::runtime_error(where + ": " + key + ": " + what);
   }
+  // The name of a mapping's key (a YAML key may itself be a map or a list).
+  std::string key_name(const YAML::Node& key, const std::string& where) const {
+    if (!key.IsScalar()) fail(key, where, "expected a key name, found a " + std::string(key.IsMap() ? "mapping" : "list"));
+    return key.Scalar();
+  }
   template <class T>
   T get(const YAML::Node& node, const std::string& key, const std::string& expected) const {
     try {
@@ -58,7 +63,7 @@ TrainConfig read_train_config(const std::string& path) {
       "data", "molecule", "forcefield", "relabel", "temperature", "data_temperature", "units", "max_frames", "method", "space",
       "omega", "gamma", "fk_clip", "fk_energies", "eig_cutoff", "fi_preconditioner", "kernel", "kernel_temperatures", "feature_groups", "generator", "training", "output"};
   for (const auto& kv : root) {
-    const auto key = kv.first.as<std::string>();
+    const auto key = r.key_name(kv.first, "configuration");
     if (!known.count(key))
       r.fail(kv.first, key, "unknown key (known: data, molecule, forcefield, relabel, temperature, data_temperature, units, max_frames, "
                             "method, space, omega, gamma, fk_clip, fk_energies, eig_cutoff, fi_preconditioner, kernel, kernel_temperatures, feature_groups, "
@@ -134,7 +139,7 @@ TrainConfig read_train_config(const std::string& path) {
     const auto known_pairs = [](const std::string& p) { return p == "all" || p == "bonds" || p == "angles"; };
     c.feature_groups.clear();
     for (const auto& kv : groups) {
-      const auto name = kv.first.as<std::string>();
+      const auto name = r.key_name(kv.first, "feature_groups");
       const std::string key = "feature_groups." + name;
       FeatureGroupConfig g;
       g.pairs = name;
@@ -143,7 +148,7 @@ TrainConfig read_train_config(const std::string& path) {
       bool pairs_given = false;
       if (kv.second.IsMap()) {
         for (const auto& item : kv.second) {
-          const auto sub = item.first.as<std::string>();
+          const auto sub = r.key_name(item.first, "feature_groups." + name);
           if (sub == "weight") g.weight = r.get<double>(item.second, key + ".weight", "a number >= 0");
           else if (sub == "pairs") {
             g.pairs = r.get<std::string>(item.second, key + ".pairs", "all, bonds or angles");
@@ -190,7 +195,7 @@ TrainConfig read_train_config(const std::string& path) {
   if (const auto g = root["generator"]) {
     if (!g.IsMap()) r.fail(g, "generator", "expected a mapping with noise_dim, hidden");
     for (const auto& kv : g) {
-      const auto key = kv.first.as<std::string>();
+      const auto key = r.key_name(kv.first, "generator");
       if (key == "noise_dim") c.noise_dim = r.get<int>(kv.second, "generator.noise_dim", "a positive integer");
       else if (key == "hidden") c.hidden = r.get<std::vector<int>>(kv.second, "generator.hidden", "a list of layer widths");
       else r.fail(kv.first, "generator." + key, "unknown key (known: noise_dim, hidden)");
@@ -202,7 +207,7 @@ TrainConfig read_train_config(const std::string& path) {
   if (const auto t = root["training"]) {
     if (!t.IsMap()) r.fail(t, "training", "expected a mapping");
     for (const auto& kv : t) {
-      const auto key = kv.first.as<std::string>();
+      const auto key = r.key_name(kv.first, "training");
       const auto& v = kv.second;
       const std::string k = "training." + key;
       if (key == "steps") c.training.steps = r.get<long>(v, k, "an integer");

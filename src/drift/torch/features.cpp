@@ -1,5 +1,8 @@
 #include "drift/torch/features.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "drift/torsions.hpp"
 
 namespace drift {
@@ -40,6 +43,24 @@ std::vector<std::array<int64_t, 2>> all_pairs(int n_atoms) {
   for (int i = 0; i < n_atoms; ++i)
     for (int j = i + 1; j < n_atoms; ++j) p.push_back({i, j});
   return p;
+}
+
+std::vector<std::array<int64_t, 2>> group_pairs(const Topology& topo, const std::string& kind) {
+  const int n = topo.n_atoms;
+  if (kind == "all") return all_pairs(n);
+  std::vector<std::array<int64_t, 2>> pairs;
+  if (kind == "bonds") {
+    for (const auto& b : topo.bonds) pairs.push_back({std::min<int64_t>(b[0], b[1]), std::max<int64_t>(b[0], b[1])});
+  } else if (kind == "angles") {
+    const auto nb = topo.neighbours();
+    for (int c = 0; c < n; ++c)
+      for (size_t i = 0; i < nb[c].size(); ++i)
+        for (size_t j = i + 1; j < nb[c].size(); ++j)
+          pairs.push_back({std::min<int64_t>(nb[c][i], nb[c][j]), std::max<int64_t>(nb[c][i], nb[c][j])});
+  } else {
+    throw std::invalid_argument("group_pairs: unknown kind '" + kind + "' (all, bonds or angles)");
+  }
+  return pairs;
 }
 
 torch::Tensor pair_distances(const torch::Tensor& x, const torch::Tensor& pair_index) {

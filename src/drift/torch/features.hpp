@@ -18,6 +18,9 @@ torch::Tensor align_frames(torch::Tensor& x, torch::Tensor* forces);
 
 // Atom pairs of a feature group.
 std::vector<std::array<int64_t, 2>> all_pairs(int n_atoms);
+// The pairs of a distance group: "all", "bonds" (the data file's bonds) or "angles" (the end
+// atoms of every bond angle, 1-3 pairs), as (lower, higher) 0-based atom indices.
+std::vector<std::array<int64_t, 2>> group_pairs(const Topology& topo, const std::string& kind);
 
 // Distances of the given pairs: x [B, n, 3] -> [B, pairs].
 torch::Tensor pair_distances(const torch::Tensor& x, const torch::Tensor& pair_index /* [pairs, 2] int64 */);

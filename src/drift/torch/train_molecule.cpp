@@ -291,16 +291,7 @@ TrainSummary train_from_config(const TrainConfig& cfg, const TrainRun& run) {
         problem.groups.push_back(g);
         continue;
       }
-      std::vector<std::array<int64_t, 2>> pairs;
-      if (group.pairs == "all") pairs = all_pairs(n);
-      else if (group.pairs == "bonds")
-        for (const auto& b : topo.bonds) pairs.push_back({b[0], b[1]});
-      else {  // angles: 1-3 pairs
-        const auto nb = topo.neighbours();
-        for (int c = 0; c < n; ++c)
-          for (size_t i = 0; i < nb[c].size(); ++i)
-            for (size_t j = i + 1; j < nb[c].size(); ++j) pairs.push_back({std::min(nb[c][i], nb[c][j]), std::max(nb[c][i], nb[c][j])});
-      }
+      const auto pairs = group_pairs(topo, group.pairs);
       if (!pairs.empty())
         problem.groups.push_back({name, group.weight, pair_tensor(pairs), group.standardise, group.kernel_temperatures});
     }
@@ -369,7 +360,8 @@ TrainSummary train_from_config(const TrainConfig& cfg, const TrainRun& run) {
         const auto& gc = cfg.feature_groups.at(g.name);
         y << YAML::Key << g.name << YAML::Value << YAML::Flow << YAML::BeginMap;
         if (gc.energy) y << YAML::Key << "energy" << YAML::Value << true;
-        else if (gc.torsions.empty()) y << YAML::Key << "pairs" << YAML::Value << gc.pairs;
+        else if (gc.torsions.empty())
+          y << YAML::Key << "pairs" << YAML::Value << gc.pairs << YAML::Key << "features" << YAML::Value << g.pairs.size(0);
         else y << YAML::Key << "torsions" << YAML::Value << gc.torsions << YAML::Key << "harmonics" << YAML::Value << gc.harmonics;
         y << YAML::Key << "weight" << YAML::Value << g.weight;
         if (!g.temperatures.empty()) y << YAML::Key << "kernel_temperatures" << YAML::Value << YAML::Flow << g.temperatures;

@@ -186,6 +186,9 @@ TrainReport train(Generator& gen, const TrainingProblem& problem, const TrainSet
   // checkpoint's step) would drift from an uninterrupted one by ~1e-7 from its third step on.
   // The plain executor computes every step the same way in any process; measured: no slower here.
   torch::jit::setGraphExecutorOptimize(false);
+  // Training needs autograd whatever the caller's mode (under a NoGradGuard, backward would fail
+  // with "does not require grad", naming nothing of ours).
+  torch::AutoGradMode grad_on(true);
   auto params = gen.parameters();
   for (auto& p : params) p.set_requires_grad(true);
   torch::optim::Adam opt(params, torch::optim::AdamOptions(s.lr).betas({0.9, 0.95}));
