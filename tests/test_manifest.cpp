@@ -144,12 +144,15 @@ TEST(Manifest, UnknownUnitsNameTheModel) {
 
 // Found by the manifest fuzzer (tests/fuzz/regressions/manifest/binary-element-symbol.yaml): an
 // element of raw bytes was accepted and did not survive write_manifest (yaml-cpp re-encodes it).
-// Elements must be element symbols and feature_space one of the two spaces. Mutation: either
-// check removed.
+// Elements must be element symbols, the method one of the three and feature_space one of the two
+// spaces (binary-method-name.yaml: raw bytes as the method name). Mutation: any of the checks removed.
 TEST(Manifest, ElementsAreSymbolsAndFeatureSpaceIsKnown) {
   std::string text = kDiatomic;
   text.replace(text.find("[H, Cl]"), 7, "[H, \"C\\xff\"]");
   EXPECT_NE(error_of(text).find("m.pt: manifest elements must be element symbols (1 to 3 letters)"), std::string::npos) << error_of(text);
+  text = kDiatomic;
+  text.replace(text.find("method: {name: fk}"), 18, "method: {name: fq}");  // the second campaign's finding
+  EXPECT_NE(error_of(text).find("m.pt: manifest method name must be drift, fi or fk, found 'fq'"), std::string::npos) << error_of(text);
   text = kDiatomic;
   text.replace(text.find("feature_space: dist"), 19, "feature_space: dust");
   EXPECT_NE(error_of(text).find("m.pt: manifest feature_space must be coord or dist, found 'dust'"), std::string::npos) << error_of(text);

@@ -81,6 +81,8 @@ Manifest parse_manifest(const std::string& text, const std::string& model) {
   const auto method = root["method"];
   if (!method || !method.IsMap() || !method["name"]) fail(model, "manifest has no 'method: {name: ...}'");
   m.method = get<std::string>(method, "name", model, "a method name (drift, fi or fk)");
+  if (m.method != "drift" && m.method != "fi" && m.method != "fk")
+    fail(model, "manifest method name must be drift, fi or fk, found '" + m.method + "'");
   if (const auto stein = root["stein_metric"]) {
     if (!stein.IsMap()) fail(model, "manifest stein_metric must be a map {structure: [3N], beta_hessian: [3N x 3N]}");
     m.stein_structure = get<std::vector<double>>(stein, "structure", model, "a list of 3 n_atoms coordinates");
