@@ -106,6 +106,16 @@ Manifest parse_manifest(const std::string& text, const std::string& model) {
       if (!node.IsMap()) fail(model, std::string("manifest ") + key + " must be a map");
       *field = YAML::Dump(node);
     }
+  // The provenance is stored again by write_manifest: text yaml-cpp cannot read back (it dumps
+  // some odd keys in a form its parser refuses) is refused here, naming the model.
+  for (auto [key, text] : {std::pair<const char*, const std::string*>{"method", &m.method_parameters},
+                           {"training_data", &m.training_data}, {"training", &m.training}}) {
+    try {
+      if (!text->empty()) YAML::Load(*text);
+    } catch (const YAML::Exception& e) {
+      fail(model, std::string("manifest ") + key + " cannot be stored again (" + e.msg + "): simplify its keys");
+    }
+  }
   m.libtorch_version = root["libtorch_version"].as<std::string>("unknown");
   m.trainer_version = root["trainer_version"].as<std::string>("unknown");
   return m;
