@@ -2,23 +2,7 @@
 # nlohmann-json, threads; GoogleTest for its tests) and, optionally, sanitizers and libFuzzer.
 # LAMMPS, LibTorch, Kokkos and MPI are not looked for: they are prebuilt without sanitizers, and
 # the code that needs them is tested by the full build.
-macro(drift_require found what debian_package)
-  if(NOT ${found})
-    message(FATAL_ERROR
-      "lammps-drift: ${what} not found.\n"
-      "  Install the Debian package: apt-get install ${debian_package}\n"
-      "  (or run tools/setup.sh, which installs everything lammps-drift needs).")
-  endif()
-endmacro()
-
-find_package(yaml-cpp CONFIG QUIET)
-drift_require(yaml-cpp_FOUND "yaml-cpp" "libyaml-cpp-dev")
-find_package(nlohmann_json CONFIG QUIET)
-drift_require(nlohmann_json_FOUND "nlohmann-json" "nlohmann-json3-dev")
-if(DRIFT_BUILD_TESTS)
-  find_package(GTest CONFIG QUIET)
-  drift_require(GTest_FOUND "GoogleTest" "libgtest-dev libgmock-dev")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/DriftCoreDependencies.cmake)
 
 if(DRIFT_BUILD_FUZZERS AND NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   message(FATAL_ERROR "lammps-drift: DRIFT_BUILD_FUZZERS needs clang (libFuzzer): "

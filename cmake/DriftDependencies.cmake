@@ -1,14 +1,7 @@
 # Finds every dependency of lammps-drift. Each one comes from a Debian bookworm package;
 # a missing one stops configuration with the package to install (or: run tools/setup.sh).
 
-macro(drift_require found what debian_package)
-  if(NOT ${found})
-    message(FATAL_ERROR
-      "lammps-drift: ${what} not found.\n"
-      "  Install the Debian package: apt-get install ${debian_package}\n"
-      "  (or run tools/setup.sh, which installs everything lammps-drift needs).")
-  endif()
-endmacro()
+include(${CMAKE_CURRENT_LIST_DIR}/DriftCoreDependencies.cmake)
 
 find_package(MPI COMPONENTS CXX QUIET)
 drift_require(MPI_CXX_FOUND "MPI (C++)" "libopenmpi-dev openmpi-bin")
@@ -42,19 +35,11 @@ drift_require(Kokkos_FOUND "Kokkos (KokkosConfig.cmake)" "libtrilinos-kokkos-dev
 find_path(DRIFT_KOKKOS_INCLUDE_DIR Kokkos_Core.hpp PATH_SUFFIXES trilinos)
 drift_require(DRIFT_KOKKOS_INCLUDE_DIR "Kokkos headers (Kokkos_Core.hpp)" "libtrilinos-kokkos-dev")
 
-find_package(yaml-cpp CONFIG QUIET)
-drift_require(yaml-cpp_FOUND "yaml-cpp" "libyaml-cpp-dev")
 
 find_package(CLI11 CONFIG QUIET)
 drift_require(CLI11_FOUND "CLI11" "libcli11-dev")
 
-find_package(nlohmann_json CONFIG QUIET)
-drift_require(nlohmann_json_FOUND "nlohmann-json" "nlohmann-json3-dev")
 
-if(DRIFT_BUILD_TESTS)
-  find_package(GTest CONFIG QUIET)
-  drift_require(GTest_FOUND "GoogleTest" "libgtest-dev libgmock-dev")
-endif()
 
 if(DRIFT_BUILD_BENCHMARKS)
   find_package(benchmark CONFIG QUIET)
