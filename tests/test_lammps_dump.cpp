@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "drift/conformation_source.hpp"
+#include "drift/conformation_writer.hpp"
 #include "drift/error.hpp"
 #include "drift/geometry.hpp"
 #include "drift/lammps_dump.hpp"
@@ -10,6 +11,7 @@
 
 using namespace drift;
 using drift_test::expect_error;
+using drift_test::read_text;
 using drift_test::TempDir;
 
 namespace {
@@ -64,6 +66,41 @@ TEST(LammpsDump, RoundTripsFramesExactlyEnough) {
   EXPECT_EQ(f.timestep, 100);
   EXPECT_FALSE(reader.next(f));
   EXPECT_EQ(reader.frames_read(), 2);
+}
+
+// A reweighted biased MD (drift-bias reweight) carries one weight per conformation as a 'weight'
+// column: read into Conformation::weight, written back by the conformation writer, absent when the
+// file has none. Fails if the reader ignores the column, the writer drops it, or a molecule's weight
+// is taken from another molecule's atoms.
+TEST(LammpsDump, WeightColumnIsTheConformationsWeight) {
+  TempDir dir;
+  const Topology t = read_lammps_data(drift_test::ethanol_data());
+  AtomFrame f = two_molecules(0);
+  for (size_t i = 0; i < f.size(); ++i) f.weight.push_back(f.mols[i] == 1 ? 0.25 : 3.5);
+  const auto path = dir.write("w.dump", dump_text({f}));
+  EXPECT_NE(read_text(path).find(" c_pe weight\n"), std::string::npos);
+  std::vector<Conformation> confs;
+  {
+    ConformationSource src(path, t);
+    Conformation c;
+    while (src.next(c)) confs.push_back(c);
+  }
+  ASSERT_EQ(confs.size(), 2u);
+  EXPECT_DOUBLE_EQ(confs[0].weight, 0.25);
+  EXPECT_DOUBLE_EQ(confs[1].weight, 3.5);
+  std::ostringstream out;
+  write_conformations_dump(out, t, confs, 5);
+  const auto again = dir.write("again.dump", out.str());
+  ConformationSource src(again, t);
+  Conformation c;
+  ASSERT_TRUE(src.next(c));
+  EXPECT_DOUBLE_EQ(c.weight, 0.25);
+  ASSERT_TRUE(src.next(c));
+  EXPECT_DOUBLE_EQ(c.weight, 3.5);
+  // Without the column: no weight.
+  ConformationSource plain(dir.write("plain.dump", dump_text({two_molecules(0)})), t);
+  ASSERT_TRUE(plain.next(c));
+  EXPECT_FALSE(c.has_weight());
 }
 
 TEST(LammpsDump, AcceptsAnyColumnOrderAndUnsortedAtoms) {
@@ -204,6 +241,19 @@ TEST_F(BadDump, WrongAtomCount) {
   write_dump_frame(o, f);
   const auto path = dir.write("count.dump", o.str());
   expect_error<InputError>([&] { read_all(path); }, {"count.dump", "frame 1", "wrong atom count", "17 atoms"});
+}
+
+// A weight must be a finite number >= 0, the same on every atom of a conformation. Fails if the
+// reader accepts a negative weight or takes one atom's weight for a molecule whose atoms disagree.
+TEST_F(BadDump, WeightsAreNonNegativeAndOnePerConformation) {
+  AtomFrame f = two_molecules(0);
+  f.weight.assign(f.size(), 1.0);
+  f.weight[3] = -2.0;
+  const auto negative = dir.write("neg.dump", dump_text({f}));
+  expect_error<InputError>([&] { read_all(negative); }, {"neg.dump:13", "bad weight '-2'", ">= 0"});
+  f.weight[3] = 2.0;
+  const auto mixed = dir.write("mixed.dump", dump_text({f}));
+  expect_error<InputError>([&] { read_all(mixed); }, {"mixed.dump", "frame 1", "molecule 1", "different weights"});
 }
 
 TEST_F(BadDump, TypeOrderMustMatchTheDataFile) {

@@ -48,7 +48,8 @@ struct Options {
   }();
   std::string stein_method = "moments";
   double stein_tolerance = 1e-4;
-  std::vector<std::string> weight_specs;  // per sample: "-", "frames" or PATH[:COLUMN]
+  std::vector<std::string> weight_specs;  // per sample: "-", "frames", "ensemble" or PATH[:COLUMN]
+  std::string reference_weights = "auto";  // auto: the frames' weights when they carry them; none
   std::string units = "real";
   drift::MetricSettings metrics;
 };
@@ -156,12 +157,28 @@ Ensemble read_ensemble(const std::string& path, const drift::Topology& topo, con
                        drift::LammpsLabeller* labeller, const drift::SteinMetric* metric, const std::string& weight_spec = "-",
                        const std::string& weights_file = "") {
   Ensemble out;
+  // "ensemble": the frames' weights define the ensemble (e.g. a biased MD reweighted by drift-bias),
+  // so it has one row, weighted; "frames" adds a weighted row beside the unweighted one.
+  const bool own = weight_spec == "ensemble";
+  auto own_weight = [&](const drift::Conformation& c) {
+    if (!c.has_weight())
+      throw drift::InputError(path, 0, c.frame, "this conformation carries no weight (a 'weight' column in a dump, weight= in "
+                                                "extxyz), but the ensemble is weighted by its frames' weights");
+    return c.weight;
+  };
   if (metric) {
     // The first --ksd-samples conformations with forces (from the file, or from LAMMPS) give the
     // reference-free Stein metrics, and the Stein weights.
     auto confs = read_conformations(path, topo, opt.ksd_samples);
     label_missing(confs, path, labeller, true);
-    out.ksd = drift::kernel_stein_discrepancy(confs, target_beta(opt), *metric, opt.ksd_bandwidth);
+    if (own) {
+      std::vector<double> w;
+      for (const auto& c : confs) w.push_back(own_weight(c));
+      out.ksd = drift::weighted_kernel_stein_discrepancy(confs, w, target_beta(opt), *metric, opt.ksd_bandwidth,
+                                                         opt.weight_settings.threads);
+    } else {
+      out.ksd = drift::kernel_stein_discrepancy(confs, target_beta(opt), *metric, opt.ksd_bandwidth);
+    }
     if (opt.stein_weights && weight_spec == "-") {  // "none": the reference
       auto s = opt.stein_method == "kernel"
                    ? drift::stein_importance_weights(confs, target_beta(opt), *metric, opt.weight_settings)
@@ -210,7 +227,7 @@ Ensemble read_ensemble(const std::string& path, const drift::Topology& topo, con
       out.weighted = std::move(w);
     }
   }
-  if (weight_spec != "-" && weight_spec != "none") {
+  if (weight_spec != "-" && weight_spec != "none" && !own) {
     auto confs = read_conformations(path, topo, opt.max_samples);
     if (confs.empty()) throw drift::InputError(path, 0, 0, "no conformations");
     std::vector<double> w;
@@ -258,7 +275,7 @@ Ensemble read_ensemble(const std::string& path, const drift::Topology& topo, con
       for (auto& c : pending)
         if (!c.has_energy()) c.energy = need[k++].energy;
     }
-    for (const auto& c : pending) stats->add(c);
+    for (const auto& c : pending) stats->add(c, own ? own_weight(c) : 1.0);
     pending.clear();
   };
   drift::Conformation c;
@@ -273,7 +290,9 @@ Ensemble read_ensemble(const std::string& path, const drift::Topology& topo, con
   if (!opt.quiet) {
     std::cerr << "  " << path << ": " << n << " conformations";
     if (labelled) std::cerr << " (" << labelled << " energies from LAMMPS)";
-    std::cerr << " in " << secs << " s\n";
+    std::cerr << " in " << secs << " s";
+    if (own) std::cerr << ", weighted by their frames' weights (ESS " << stats->effective_sample_size() << ")";
+    std::cerr << "\n";
   }
   if (stats->energies().size() != stats->count() && !stats->energies().empty())
     throw drift::InputError(path, 0, 0, "only some conformations carry energies; give --forcefield to compute the rest");
@@ -380,7 +399,14 @@ int main(int argc, char** argv) {
   app.add_option("--weights", opt.weight_specs,
                  "per sample ensemble, in order: '-' (none), 'frames' (the weight= key of each extxyz frame, as the "
                  "fix writes with 'reweight yes') or FILE[:COLUMN] (one weight per conformation, '#' comments, "
-                 "column 1 unless given): adds a row of the weighted ensemble");
+                 "column 1 unless given): adds a row of the weighted ensemble; 'ensemble': the frames' weights (a "
+                 "'weight' dump column or weight=) define the ensemble, e.g. a biased MD reweighted by drift-bias: one "
+                 "row, weighted");
+  app.add_option("--reference-weights", opt.reference_weights,
+                 "auto: a reference whose frames carry weights (e.g. a biased MD reweighted by drift-bias) is that "
+                 "weighted ensemble; none: its weights are ignored")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "none"}));
   app.add_option("--units", opt.units, "LAMMPS units of the files' forces (for beta = 1/kT)")->capture_default_str();
   app.add_flag("-q,--quiet", opt.quiet, "no progress output");
   CLI11_PARSE(app, argc, argv);
@@ -420,8 +446,16 @@ int main(int argc, char** argv) {
       metric = std::make_unique<drift::SteinMetric>(
           drift::stein_metric(topo.template_positions, beta, [&](std::vector<drift::Conformation>& c) { labeller->label(c); }));
     }
-    // The reference is never weighted: weights are for the ensembles compared with it.
-    auto reference_ensemble = read_ensemble(opt.reference, topo, opt, labeller.get(), metric.get(), "none");
+    // The reference is weighted only by weights that define it (a biased MD reweighted by drift-bias):
+    // Stein weights and weight files are for the ensembles compared with it.
+    bool reference_weighted = false;
+    if (opt.reference_weights == "auto") {
+      drift::ConformationSource first(opt.reference, topo);
+      drift::Conformation c;
+      reference_weighted = first.next(c) && c.has_weight();
+    }
+    auto reference_ensemble =
+        read_ensemble(opt.reference, topo, opt, labeller.get(), metric.get(), reference_weighted ? "ensemble" : "none");
     auto& reference = reference_ensemble.stats;
     std::vector<std::unique_ptr<drift::EnsembleStats>> samples;
     std::vector<drift::Comparison> rows;

@@ -37,10 +37,18 @@ done
 # ACF_MD ACF_EVERY GENERATORS CONVERGENCE_LIMITS INDEPENDENT_LIMITS (see examples/ethanol/study.conf).
 # ACF_MD=reference takes the autocorrelation times from the reference run itself (frames ACF_EVERY
 # steps apart): for a molecule whose slow modes need the reference's length anyway.
-WINDOW_MD="" WINDOW_LABEL=""
+# MD_BIAS (optional) holds drift-bias restrain's torsion and terms, e.g. "--torsion phi --term 1.5:1:-80": the
+# reference and the independent set then run with that bias and are reweighted to the unbiased ensemble
+# (their dumps carry a weight column; docs/method.md, "A reference for a rare basin"). Their dynamics are
+# biased, so ACF_MD must then be an unbiased run of its own.
+WINDOW_MD="" WINDOW_LABEL="" MD_BIAS=""
 # shellcheck source=/dev/null
 source "$EX/study.conf"
 OUT="${DRIFT_OUT:-$ROOT/out/$MOLECULE-study}"
+if [ -n "$MD_BIAS" ] && [ "$ACF_MD" = reference ]; then
+  echo "study: $EX/study.conf: with MD_BIAS the reference's dynamics are biased; give ACF_MD an unbiased run's settings" >&2
+  exit 2
+fi
 BUILD="${DRIFT_BUILD_DIR:-$ROOT/build}"
 
 T0=$(date +%s)
@@ -49,12 +57,18 @@ step() { printf '\n== [%4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
 step "setup"
 bash "$ROOT/tools/setup.sh"
 
-# The MD needs only Debian's lmp.
+# The MD needs only Debian's lmp (and drift-bias for a biased reference).
+if [ "$MD_ONLY" -eq 1 ] && [ -n "$MD_BIAS" ]; then
+  step "build (drift-bias, for the biased reference)"
+  mkdir -p "$BUILD"
+  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DLAMMPS_SOURCE_DIR="${LAMMPS_DRIFT_CACHE:-$ROOT/.cache}/lammps-src" >"$BUILD/study-configure.log" 2>&1 || { cat "$BUILD/study-configure.log"; exit 1; }
+  cmake --build "$BUILD" -j"$(nproc)" --target drift-bias >"$BUILD/study-build.log" 2>&1 || { tail -40 "$BUILD/study-build.log"; exit 1; }
+fi
 if [ "$MD_ONLY" -eq 0 ]; then
   step "build"
   mkdir -p "$BUILD"
   cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DLAMMPS_SOURCE_DIR="${LAMMPS_DRIFT_CACHE:-$ROOT/.cache}/lammps-src" >"$BUILD/study-configure.log" 2>&1 || { cat "$BUILD/study-configure.log"; exit 1; }
-  cmake --build "$BUILD" -j"$(nproc)" --target drift-compare drift-frames drift-torsion-acf drift-train lmp_drift drift-fix-bench \
+  cmake --build "$BUILD" -j"$(nproc)" --target drift-compare drift-frames drift-torsion-acf drift-train lmp_drift drift-fix-bench drift-bias \
     >"$BUILD/study-build.log" 2>&1 \
     || { tail -40 "$BUILD/study-build.log"; exit 1; }
 fi
@@ -69,10 +83,12 @@ if [ "$(id -u)" -eq 0 ]; then MPIRUN=(mpirun --allow-run-as-root --oversubscribe
 mkdir -p "$OUT/md"
 INPUT_HASH="$(cat "$ROOT/examples/in.md" "$FF" "$DATA_FILE" | sha256sum | cut -c1-16)"
 
-# run_md NAME NPROCS "VAR VALUE ...": LAMMPS in a scratch folder, moved into place when complete.
+# run_md NAME NPROCS "VAR VALUE ..." [biased]: LAMMPS in a scratch folder, moved into place when complete.
+# "biased": the run has MD_BIAS on every copy and its frames are reweighted to the unbiased ensemble.
 run_md() {
-  local name="$1" np="$2" settings="$3"
+  local name="$1" np="$2" settings="$3" biased="${4:-}"
   local stamp="$INPUT_HASH $settings"
+  [ -n "$biased" ] && stamp+=" bias $MD_BIAS"
   if [ "$FRESH" -eq 0 ] && [ -f "$OUT/md/$name.dump" ] && [ "$(cat "$OUT/md/$name.stamp" 2>/dev/null)" = "$stamp" ]; then
     echo "  $name: cached ($OUT/md/$name.dump)"
     return
@@ -82,11 +98,30 @@ run_md() {
   for ((k = 0; k < ${#words[@]}; k += 2)); do vars+=(-var "${words[k]}" "${words[k+1]}"); done
   scratch="$(mktemp -d "$OUT/md/.run-$name.XXXXXX")"
   local t=$(date +%s)
+  if [ -n "$biased" ]; then
+    # Copies of the molecule: in.md's nx ny nz (ny and nz default to nx).
+    local nx ny nz
+    nx="$(awk '{ for (k = 1; k < NF; k += 2) if ($k == "nx") print $(k + 1) }' <<< "$settings")"
+    ny="$(awk -v d="$nx" '{ v = d; for (k = 1; k < NF; k += 2) if ($k == "ny") v = $(k + 1); print v }' <<< "$settings")"
+    nz="$(awk -v d="$nx" '{ v = d; for (k = 1; k < NF; k += 2) if ($k == "nz") v = $(k + 1); print v }' <<< "$settings")"
+    [ -n "$nx" ] || { echo "study: a biased run needs nx in its settings ($settings)" >&2; exit 2; }
+    # shellcheck disable=SC2086
+    "$BUILD/tools/drift-bias" restrain -d "$DATA_FILE" $MD_BIAS --copies $(( nx * ny * nz )) -o "$scratch/bias.lmp"
+    vars+=(-var bias "$scratch/bias.lmp")
+  fi
   if ! (cd "$scratch" && "${MPIRUN[@]}" "$np" lmp -in "$ROOT/examples/in.md" -var dir "$EX" -var data "$DATA" -var out "$name" \
           "${vars[@]}" -log "$name.log" -screen none); then
     echo "study: LAMMPS failed for $name; log: $scratch/$name.log" >&2
     tail -20 "$scratch/$name.log" >&2
     exit 1
+  fi
+  if [ -n "$biased" ]; then
+    grep -q "^MD_BIAS applied" "$scratch/$name.log" || { echo "study: the bias was not applied in $name (log: $scratch/$name.log)" >&2; exit 1; }
+    "$BUILD/tools/drift-bias" reweight -d "$DATA_FILE" --bias "$scratch/bias.lmp" --temperature "$T_TARGET" \
+      "$scratch/$name.dump" "$scratch/$name.weighted.dump" 2>&1 | tee "$scratch/$name.reweight"
+    mv "$scratch/$name.weighted.dump" "$scratch/$name.dump"
+    mv "$scratch/bias.lmp" "$OUT/md/$name.bias.lmp"
+    mv "$scratch/$name.reweight" "$OUT/md/$name.reweight"
   fi
   mv "$scratch/$name.dump" "$OUT/md/$name.dump"
   mv "$scratch/$name.log" "$OUT/md/$name.log"
@@ -104,9 +139,12 @@ if [ -n "$WINDOW_MD" ]; then
   run_md "window-$TT" 1 "T $T_TARGET $WINDOW_MD"
 fi
 step "MD: reference at $TT ($(describe "$REFERENCE_MD"))"
-run_md reference "$NP" "T $T_TARGET $REFERENCE_MD"
+BIASED_RUN="${MD_BIAS:+biased}"
+run_md reference "$NP" "T $T_TARGET $REFERENCE_MD" $BIASED_RUN
 step "MD: independent $TT set, noise floor and model selection ($(describe "$INDEPENDENT_MD"))"
-run_md "independent-$TT" "$NP" "T $T_TARGET $INDEPENDENT_MD"
+run_md "independent-$TT" "$NP" "T $T_TARGET $INDEPENDENT_MD" $BIASED_RUN
+# A reweighted MD set is the ensemble its weights define: drift-compare --weights ensemble.
+IND_WEIGHTS="-"; [ -n "$MD_BIAS" ] && IND_WEIGHTS="ensemble"
 if [ "$ACF_MD" = reference ]; then
   ACF_DUMP="$OUT/md/reference.dump"
 else
@@ -128,7 +166,7 @@ set +e
   --reference-label "reference, frames 1-$half" -l "reference, frames $(( half + 1 ))-$nframes" \
   -o "$OUT/convergence" --no-plots "${CONVERGENCE_LIMITS[@]}" >/dev/null 2>"$OUT/convergence.checks"
 CONVERGED=$?
-"$BIN/drift-compare" -q -d "$DATA_FILE" "$OUT/md/reference.dump" "$OUT/md/independent-$TT.dump" \
+"$BIN/drift-compare" -q -d "$DATA_FILE" "$OUT/md/reference.dump" "$OUT/md/independent-$TT.dump" --weights "$IND_WEIGHTS" \
   --reference-label "reference" -l "independent $TT set" -o "$OUT/convergence-independent" --no-plots \
   "${INDEPENDENT_LIMITS[@]}" >/dev/null 2>>"$OUT/convergence.checks"
 CONVERGED=$(( CONVERGED + $? ))
@@ -186,9 +224,10 @@ done
 
 step "compare: independent $TT, biased sets and the generators against the reference (with Stein checks)"
 INPUTS=("$OUT/md/independent-$TT.dump" "$OUT/md/biased-$TB.dump") LABELS=(-l "independent MD $TT (noise floor)" -l "biased: MD $TB")
-if [ -n "$WINDOW_MD" ]; then INPUTS+=("$OUT/md/window-$TT.dump"); LABELS+=(-l "biased: $WINDOW_LABEL"); fi
-for g in "${GENERATORS[@]}"; do INPUTS+=("$OUT/samples/$g.xyz"); LABELS+=(-l "generator $g (fix drift/boltzmann)"); done
-"$BIN/drift-compare" -d "$DATA_FILE" "$OUT/md/reference.dump" "${INPUTS[@]}" --reference-label "reference MD $TT" "${LABELS[@]}" \
+WEIGHTS=(--weights "$IND_WEIGHTS" -)
+if [ -n "$WINDOW_MD" ]; then INPUTS+=("$OUT/md/window-$TT.dump"); LABELS+=(-l "biased: $WINDOW_LABEL"); WEIGHTS+=(-); fi
+for g in "${GENERATORS[@]}"; do INPUTS+=("$OUT/samples/$g.xyz"); LABELS+=(-l "generator $g (fix drift/boltzmann)"); WEIGHTS+=(-); done
+"$BIN/drift-compare" -d "$DATA_FILE" "$OUT/md/reference.dump" "${INPUTS[@]}" --reference-label "reference MD $TT" "${LABELS[@]}" "${WEIGHTS[@]}" \
   --forcefield "$FF" --ksd-temperature "$T_TARGET" --ksd-samples 10000 --stein-weights -o "$OUT/report" >/dev/null
 
 step "compare: the first generator's samples under the other weightings (kernel QP; the fix's own reweight yes)"

@@ -88,6 +88,13 @@ void ConformationSource::split_dump_frame() {
     c.x.resize(3 * n);
     if (!frame_.f.empty()) c.f.resize(3 * n);
     double energy = 0.0;
+    if (!frame_.weight.empty()) {
+      c.weight = frame_.weight[idx[0]];
+      for (int a = 1; a < n; ++a)
+        if (frame_.weight[idx[a]] != c.weight)
+          fail("molecule " + std::to_string(mol) + ": its atoms carry different weights (" + std::to_string(c.weight) +
+               " and " + std::to_string(frame_.weight[idx[a]]) + "); a conformation has one weight");
+    }
     for (int a = 0; a < n; ++a) {
       const size_t k = idx[a];
       if (frame_.types[k] != topo_.types[a])

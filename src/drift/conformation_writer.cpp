@@ -32,6 +32,8 @@ void write_conformations_dump(std::ostream& out, const Topology& topo, const std
   const int n = topo.n_atoms;
   const bool forces = std::all_of(confs.begin(), confs.end(), [](const Conformation& c) { return c.has_forces(); });
   const bool energy = std::all_of(confs.begin(), confs.end(), [](const Conformation& c) { return c.has_energy(); });
+  const bool weight = !confs.empty() &&
+                      std::all_of(confs.begin(), confs.end(), [](const Conformation& c) { return c.has_weight(); });
   for (int d = 0; d < 3; ++d) {
     f.box.lo[d] = std::numeric_limits<double>::max();
     f.box.hi[d] = std::numeric_limits<double>::lowest();
@@ -49,6 +51,7 @@ void write_conformations_dump(std::ostream& out, const Topology& topo, const std
         if (forces) f.f.push_back(confs[m].f[3 * a + d]);
       }
       if (energy) f.pe.push_back(confs[m].energy / n);
+      if (weight) f.weight.push_back(confs[m].weight);
     }
   if (confs.empty())
     for (int d = 0; d < 3; ++d) {

@@ -12,6 +12,7 @@ void AtomFrame::clear() {
   f.clear();
   pe.clear();
   image.clear();
+  weight.clear();
   unwrapped = false;
 }
 

@@ -25,6 +25,9 @@ struct AtomFrame {
   std::vector<double> f;     // 3 per atom; empty when the file has no forces
   std::vector<double> pe;    // per-atom potential energy; empty when absent
   std::vector<int> image;    // 3 per atom; empty when absent
+  // Importance weight of the atom's conformation ('weight' column, e.g. written by drift-bias reweight:
+  // the same value on every atom of a molecule); empty when absent.
+  std::vector<double> weight;
   bool unwrapped = false;    // x holds unwrapped coordinates (xu yu zu)
   size_t size() const { return ids.size(); }
   void clear();
@@ -36,7 +39,8 @@ struct Conformation {
   double energy = std::numeric_limits<double>::quiet_NaN();  // molecule potential energy
   long frame = 0;         // 1-based frame in the source file
   long molecule = 0;      // molecule ID (dump) or index within the frame
-  // Importance weight (extxyz weight=, e.g. Stein weights written by the fix); NaN when none.
+  // Importance weight (extxyz weight=, e.g. Stein weights written by the fix, or a dump's 'weight'
+  // column, e.g. a biased MD reweighted by drift-bias); NaN when none.
   double weight = std::numeric_limits<double>::quiet_NaN();
   bool has_forces() const { return !f.empty(); }
   bool has_energy() const { return !std::isnan(energy); }

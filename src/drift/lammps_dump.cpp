@@ -41,6 +41,7 @@ void LammpsDumpReader::parse_columns(const std::string& line) {
     if (w == "id") c.id = col;
     else if (w == "type") c.type = col;
     else if (w == "mol") c.mol = col;
+    else if (w == "weight") c.weight = col;
     for (int d = 0; d < 3; ++d) {
       if (w == axes[d]) c.x[d] = col;
       if (w == std::string(axes[d]) + "u") c.xu[d] = col;
@@ -124,6 +125,7 @@ bool LammpsDumpReader::next(AtomFrame& frame) {
     if (c.mol >= 0) frame.mols.resize(size);
     if (has_f) frame.f.resize(3 * size);
     if (c.pe >= 0) frame.pe.resize(size);
+    if (c.weight >= 0) frame.weight.resize(size);
     if (has_img) frame.image.resize(3 * size);
   };
   grow_to(std::min(natoms, 4096L));
@@ -166,6 +168,12 @@ bool LammpsDumpReader::next(AtomFrame& frame) {
       if (!parse_double(w[c.pe], e)) fail("bad or non-finite per-atom energy '" + std::string(w[c.pe]) + "'");
       frame.pe[i] = e;
     }
+    if (c.weight >= 0) {
+      double wt;
+      if (!parse_double(w[c.weight], wt) || wt < 0)
+        fail("bad weight '" + std::string(w[c.weight]) + "': expected a finite number >= 0");
+      frame.weight[i] = wt;
+    }
   }
   // Detect a frame that claims fewer atoms than follow (the next line must be ITEM: TIMESTEP).
   if (next_nonempty(line)) {
@@ -188,6 +196,7 @@ void write_dump_frame(std::ostream& out, const AtomFrame& frame, const DumpWrite
   const bool mol = options.mol && !frame.mols.empty();
   const bool forces = options.forces && !frame.f.empty();
   const bool energy = options.energy && !frame.pe.empty();
+  const bool weight = options.weight && !frame.weight.empty();
   out << "ITEM: TIMESTEP\n" << frame.timestep << "\nITEM: NUMBER OF ATOMS\n" << n << "\nITEM: BOX BOUNDS";
   for (int d = 0; d < 3; ++d) out << (frame.box.periodic[d] ? " pp" : " ff");
   out << "\n";
@@ -197,7 +206,8 @@ void write_dump_frame(std::ostream& out, const AtomFrame& frame, const DumpWrite
     out << buf;
   }
   out << "ITEM: ATOMS id" << (mol ? " mol" : "") << " type " << (frame.unwrapped ? "xu yu zu" : "x y z")
-      << (forces ? " fx fy fz" : "") << (energy ? " c_pe" : "") << "\n";
+      << (forces ? " fx fy fz" : "") << (energy ? " c_pe" : "") << (weight ? " weight" : "")
+      << "\n";
   for (size_t i = 0; i < n; ++i) {
     out << frame.ids[i];
     if (mol) out << ' ' << frame.mols[i];
@@ -205,6 +215,7 @@ void write_dump_frame(std::ostream& out, const AtomFrame& frame, const DumpWrite
     write_numbers(out, &frame.x[3 * i], 3);
     if (forces) write_numbers(out, &frame.f[3 * i], 3);
     if (energy) write_numbers(out, &frame.pe[i], 1);
+    if (weight) write_numbers(out, &frame.weight[i], 1);
     out << '\n';
   }
 }

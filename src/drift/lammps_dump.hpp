@@ -18,6 +18,7 @@ struct DumpColumns {
   int image[3] = {-1, -1, -1};
   int f[3] = {-1, -1, -1};
   int pe = -1;
+  int weight = -1;  // per-conformation importance weight, repeated on each atom
   size_t count = 0;
 };
 
@@ -49,9 +50,10 @@ struct DumpWriteOptions {
   bool forces = true;   // write fx fy fz (requires frame.f)
   bool energy = true;   // write c_pe (requires frame.pe)
   bool mol = true;      // write mol (requires frame.mols)
+  bool weight = true;   // write weight (requires frame.weight)
 };
 
-// Appends frames to a stream in "id mol type x y z fx fy fz c_pe" form.
+// Appends frames to a stream in "id mol type x y z fx fy fz c_pe weight" form.
 void write_dump_frame(std::ostream& out, const AtomFrame& frame, const DumpWriteOptions& options = {});
 
 }  // namespace drift

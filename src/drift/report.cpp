@@ -46,7 +46,9 @@ nlohmann::json stein_json(const SteinDiscrepancy& s) {
 std::string comparisons_to_json(const NamedEnsemble& reference, const std::vector<Comparison>& rows,
                                 const MetricSettings& settings) {
   nlohmann::json j;
-  j["reference"] = {{"label", reference.label}, {"samples", reference.stats->count()}};
+  j["reference"] = {{"label", reference.label},
+                    {"samples", reference.stats->count()},
+                    {"effective_samples", number_or_null(reference.stats->effective_sample_size())}};
   if (reference.stein.count) j["reference"]["stein"] = stein_json(reference.stein);
   j["settings"] = {{"hr_range_angstrom", {0.0, settings.r_max}},
                    {"hr_bin_angstrom", settings.dr},
@@ -146,6 +148,9 @@ std::string comparisons_to_markdown(const NamedEnsemble& reference, const std::v
                                     const MetricSettings& settings) {
   std::ostringstream md;
   md << "Reference: **" << reference.label << "** (" << reference.stats->count() << " conformations";
+  const auto& rw = reference.stats->weights();
+  if (std::any_of(rw.begin(), rw.end(), [&](double w) { return w != rw.front(); }))
+    md << ", weighted by its frames' weights: ESS " << fmt(reference.stats->effective_sample_size(), 0);
   if (!reference.stats->energies().empty()) {
     double m, s;
     mean_and_std(reference.stats->energies(), reference.stats->energy_weights(), m, s);
