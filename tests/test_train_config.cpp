@@ -64,6 +64,18 @@ TEST(TrainConfig, ValidatesEveryKey) {
                       {"fc1.yaml:5", "training.field_chunk", "divide training.batch (512)", "got 100"});
   expect_config_error(dir, "fc2.yaml", base + "training: {batch: 512, positives: 2, field_chunk: 128}\n",
                       {"fc2.yaml:5", "training.field_chunk", "positives (2) must be >= batch / field_chunk (4)"});
+  // generator.components (a discrete code) and the backbone torsion group: read, and refused where
+  // meaningless. Mutations: not reading components (the 8 is lost); dropping the 1 or noise_dim checks.
+  EXPECT_EQ(read_train_config(dir.write("k.yaml", base + "generator: {components: 8}\n")).components, 8);
+  EXPECT_EQ(read_train_config(dir.write("k0.yaml", base)).components, 0);
+  expect_config_error(dir, "k1.yaml", base + "generator: {components: 1}\n", {"k1.yaml:5", "generator.components", "0 (none) or 2 to 256"});
+  expect_config_error(dir, "k2.yaml", base + "generator: {noise_dim: 1, components: 4}\n",
+                      {"k2.yaml:5", "generator.components", "noise_dim >= 2"});
+  EXPECT_EQ(read_train_config(dir.write("bb.yaml", base + "feature_groups: {rama: {torsions: backbone, harmonics: 2}}\n"))
+                .feature_groups.at("rama").torsions,
+            "backbone");
+  expect_config_error(dir, "bb1.yaml", base + "feature_groups: {rama: {torsions: phipsi}}\n",
+                      {"bb1.yaml:5", "torsions", "label-free, labelled or backbone", "'phipsi'"});
 }
 
 TEST(TrainConfig, FeatureGroupsTakeAWeightOrAMapping) {
@@ -90,9 +102,9 @@ TEST(TrainConfig, FeatureGroupsTakeAWeightOrAMapping) {
   EXPECT_EQ(tor.feature_groups.at("named").harmonics, 3);
   EXPECT_TRUE(ok.feature_groups.at("stiff").torsions.empty());
   expect_config_error(dir, "a.yaml", base + "feature_groups: {rotors: 1}\n",
-                      {"a.yaml:5", "feature_groups.rotors", "needs 'pairs: all|bonds|angles', 'torsions: label-free|labelled' or 'energy: true'"});
+                      {"a.yaml:5", "feature_groups.rotors", "needs 'pairs: all|bonds|angles', 'torsions: label-free|labelled|backbone' or 'energy: true'"});
   expect_config_error(dir, "i.yaml", base + "feature_groups: {x: {torsions: pooled}}\n",
-                      {"i.yaml:5", "feature_groups.x.torsions", "label-free or labelled", "pooled"});
+                      {"i.yaml:5", "feature_groups.x.torsions", "label-free, labelled or backbone", "pooled"});
   expect_config_error(dir, "j.yaml", base + "feature_groups: {x: {torsions: labelled, pairs: all}}\n",
                       {"j.yaml:5", "feature_groups.x", "not both"});
   const auto energy = read_train_config(dir.write("en.yaml", base + "forcefield: ff.lmp\nfeature_groups: {all: 1, energy: 0.5}\n"));

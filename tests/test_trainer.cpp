@@ -9,6 +9,7 @@
 #include <tuple>
 #include <yaml-cpp/yaml.h>
 
+#include "drift/backbone.hpp"
 #include "drift/conformation_source.hpp"
 #include "drift/ensemble_stats.hpp"
 #include "drift/geometry.hpp"
@@ -126,7 +127,7 @@ TEST(TorsionFeatures, MatchDihedralsAndIgnoreRelabelling) {
         swapped[k][a][d] = confs[k].x[3 * from + d];
       }
   const auto torsions = find_rotatable_torsions(topo);
-  const auto labelled = torsion_feature_map(topo, false, 2);
+  const auto labelled = torsion_feature_map(topo, "labelled", 2);
   ASSERT_EQ(labelled.size(), 8);  // 2 torsions x 2 harmonics x (cos, sin)
   const auto f = torsion_features(x, labelled);  // columns: cos 1phi [t], sin 1phi [t], cos 2phi [t], sin 2phi [t]
   double worst = 0;
@@ -140,7 +141,7 @@ TEST(TorsionFeatures, MatchDihedralsAndIgnoreRelabelling) {
       }
     }
   EXPECT_LT(worst, 1e-6);
-  const auto free = torsion_feature_map(topo, true, 1);
+  const auto free = torsion_feature_map(topo, "label-free", 1);
   EXPECT_EQ(free.quads.size(0), 4);  // 3 methyl dihedrals + 1 hydroxyl
   EXPECT_LT((torsion_features(x, free) - torsion_features(swapped, free)).abs().max().item<double>(), 1e-9);
   EXPECT_GT((torsion_features(x, labelled) - torsion_features(swapped, labelled)).abs().max().item<double>(), 0.5);
@@ -149,6 +150,76 @@ TEST(TorsionFeatures, MatchDihedralsAndIgnoreRelabelling) {
   double mean_abs = 0;
   for (int k = 0; k < 200; ++k) mean_abs += std::fabs(g[k][0].item<double>()) / 200;
   EXPECT_GT(mean_abs, 0.5);  // n = 3 for the methyl rotor; n = 1 would average to ~0
+}
+
+// The backbone group holds cos and sin of (harmonics of) phi and psi of the residue found from the
+// bond graph, nothing else: on alanine dipeptide's reference conformations they equal the dihedrals
+// of the named backbone atoms, and ethanol has none. Fails if the psi row is built from phi's atoms,
+// if the pool mixes the two angles, or if the mode falls back to every rotatable torsion (7 here).
+TEST(TorsionFeatures, BackboneGroupIsPhiAndPsiAlone) {
+  const auto topo = read_lammps_data(drift_test::source_path("examples/alanine-dipeptide/alanine-dipeptide.data"));
+  const auto pairs = find_ramachandran_pairs(topo);
+  ASSERT_EQ(pairs.size(), 1u);
+  ConformationSource src(drift_test::source_path("potentials/alanine-dipeptide-reference-300K.xyz"), topo);
+  std::vector<Conformation> confs;
+  Conformation c;
+  while (confs.size() < 100 && src.next(c)) confs.push_back(c);
+  ASSERT_EQ(confs.size(), 100u);
+  auto x = torch::empty({100, topo.n_atoms, 3}, torch::kFloat64);
+  for (int k = 0; k < 100; ++k)
+    for (int a = 0; a < topo.n_atoms; ++a)
+      for (int d = 0; d < 3; ++d) x[k][a][d] = confs[k].x[3 * a + d];
+  const auto backbone = torsion_feature_map(topo, "backbone", 2);
+  ASSERT_EQ(backbone.size(), 8);  // (phi, psi) x 2 harmonics x (cos, sin)
+  const auto f = torsion_features(x, backbone);  // columns: cos 1[phi, psi], sin 1[..], cos 2[..], sin 2[..]
+  double worst = 0;
+  for (int k = 0; k < 100; ++k)
+    for (int t = 0; t < 2; ++t) {
+      const auto& q = t == 0 ? pairs[0].phi : pairs[0].psi;
+      const double angle = dihedral_degrees(confs[k].x, q[0], q[1], q[2], q[3]) * M_PI / 180.0;
+      for (int m = 1; m <= 2; ++m) {
+        worst = std::max(worst, std::fabs(f[k][(m - 1) * 4 + t].item<double>() - std::cos(m * angle)));
+        worst = std::max(worst, std::fabs(f[k][(m - 1) * 4 + 2 + t].item<double>() - std::sin(m * angle)));
+      }
+    }
+  EXPECT_LT(worst, 1e-6);
+  const auto ethanol = read_lammps_data(drift_test::source_path("examples/ethanol/ethanol.data"));
+  EXPECT_FALSE(torsion_feature_map(ethanol, "backbone", 1).quads.defined());
+  EXPECT_THROW(torsion_feature_map(topo, "phi-psi", 1), std::invalid_argument);
+}
+
+// generator.components: the first noise dimension enters only through the component it picks,
+// floor(K Phi(z0)), each with probability 1/K. Outputs are bit-identical for two z0 in one
+// component's interval and differ across a boundary; K normals fall into the components evenly.
+// Fails if z0 also enters as a number (the plain generator), if the thresholds are not the normal
+// quantiles (e.g. floor(K z0)), or if the code is not one-hot.
+TEST(Generator, ComponentsAreDiscreteCodesOfTheFirstNoiseDimension) {
+  torch::manual_seed(0);
+  GeneratorShape shape = toy_shape();
+  shape.components = 4;  // boundaries of z0 at the normal quantiles -0.6745, 0, 0.6745
+  Generator g(shape, 5);
+  auto z = torch::randn({1, 4}).repeat({6, 1});
+  const float z0[6] = {-2.0f, -0.70f, -0.65f, -0.01f, 0.01f, 0.60f};
+  for (int k = 0; k < 6; ++k) z[k][0] = z0[k];
+  const auto y = g.forward(z);
+  EXPECT_FALSE(torch::equal(y[0], y[1]) && torch::equal(y[0], y[2]));
+  EXPECT_TRUE(torch::equal(y[0], y[1]));  // both below -0.6745: component 0
+  EXPECT_FALSE(torch::equal(y[1], y[2]));  // across -0.6745
+  EXPECT_FALSE(torch::equal(y[3], y[4]));  // across 0
+  EXPECT_TRUE(torch::equal(y[4], y[5]));   // both in (0, 0.6745): component 2
+  // Each component's share of many normal z0: 1/4 within 4 standard errors.
+  const int n = 40000;
+  auto many = torch::randn({n, 4});
+  const auto codes = g.forward(many).select(1, 0);  // any output distinguishes the components
+  auto phi = 0.5 * (1 + torch::erf(many.select(1, 0) / std::sqrt(2.0)));
+  const auto k = torch::floor(phi * 4).clamp(0, 3);
+  for (int c = 0; c < 4; ++c) EXPECT_NEAR((k == c).sum().item<double>() / n, 0.25, 4 * std::sqrt(0.25 * 0.75 / n));
+  // And the network sees them as different inputs: the component mean outputs differ.
+  std::vector<double> means;
+  for (int c = 0; c < 4; ++c) means.push_back(codes.masked_select(k == c).mean().item<double>());
+  for (int a = 0; a < 4; ++a)
+    for (int b = a + 1; b < 4; ++b) EXPECT_GT(std::fabs(means[a] - means[b]), 1e-4);
+  EXPECT_THROW(([&] { GeneratorShape bad = toy_shape(); bad.components = 1; Generator x(bad, 1); })(), std::invalid_argument);
 }
 
 // A standardised group trains exactly as the unstandardised group on data divided by its

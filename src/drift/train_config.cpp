@@ -155,9 +155,9 @@ TrainConfig read_train_config(const std::string& path) {
             if (!known_pairs(g.pairs)) r.fail(item.second, key + ".pairs", "expected all, bonds or angles, got '" + g.pairs + "'");
             pairs_given = true;
           } else if (sub == "torsions") {
-            g.torsions = r.get<std::string>(item.second, key + ".torsions", "label-free or labelled");
-            if (g.torsions != "label-free" && g.torsions != "labelled")
-              r.fail(item.second, key + ".torsions", "expected label-free or labelled, got '" + g.torsions + "'");
+            g.torsions = r.get<std::string>(item.second, key + ".torsions", "label-free, labelled or backbone");
+            if (g.torsions != "label-free" && g.torsions != "labelled" && g.torsions != "backbone")
+              r.fail(item.second, key + ".torsions", "expected label-free, labelled or backbone, got '" + g.torsions + "'");
           } else if (sub == "harmonics") {
             g.harmonics = r.get<int>(item.second, key + ".harmonics", "an integer from 1 to 12");
             if (g.harmonics < 1 || g.harmonics > 12) r.fail(item.second, key + ".harmonics", "must be from 1 to 12");
@@ -182,7 +182,7 @@ TrainConfig read_train_config(const std::string& path) {
       if (g.torsions.empty() && !g.energy && !known_pairs(g.pairs))
         r.fail(kv.first, key,
                "a group named other than all, bonds, angles, torsions or energy needs 'pairs: all|bonds|angles', "
-               "'torsions: label-free|labelled' or 'energy: true'");
+               "'torsions: label-free|labelled|backbone' or 'energy: true'");
       if (!(g.weight >= 0)) r.fail(kv.second, key, "the weight must be >= 0");
       for (double t : g.kernel_temperatures)
         if (!(t > 0)) r.fail(kv.second, key + ".kernel_temperatures", "every temperature must be positive");
@@ -198,9 +198,15 @@ TrainConfig read_train_config(const std::string& path) {
       const auto key = r.key_name(kv.first, "generator");
       if (key == "noise_dim") c.noise_dim = r.get<int>(kv.second, "generator.noise_dim", "a positive integer");
       else if (key == "hidden") c.hidden = r.get<std::vector<int>>(kv.second, "generator.hidden", "a list of layer widths");
-      else r.fail(kv.first, "generator." + key, "unknown key (known: noise_dim, hidden)");
+      else if (key == "components") {
+        c.components = r.get<int>(kv.second, "generator.components", "an integer from 0 to 256");
+        if (c.components < 0 || c.components > 256 || c.components == 1)
+          r.fail(kv.second, "generator.components", "must be 0 (none) or 2 to 256");
+      } else r.fail(kv.first, "generator." + key, "unknown key (known: noise_dim, hidden, components)");
     }
     if (c.noise_dim < 1) r.fail(g, "generator.noise_dim", "must be >= 1");
+    if (c.components > 1 && c.noise_dim < 2)
+      r.fail(g, "generator.components", "needs noise_dim >= 2 (the first noise dimension picks the component)");
     for (int h : c.hidden)
       if (h < 1) r.fail(g, "generator.hidden", "layer widths must be >= 1");
   }

@@ -15,7 +15,9 @@ struct FeatureGroupConfig {
   std::string pairs = "all";  // all | bonds (1-2) | angles (1-3); defaults to the group's name
   // Torsion group instead of distances: "label-free" (cos, sin of n*phi averaged over the equivalent end
   // atoms of every rotatable torsion, n = multiples of its symmetry number) or "labelled" (the named
-  // atoms only). Empty: a distance group. A group named "torsions" defaults to label-free.
+  // atoms only), or "backbone" (phi and psi of every peptide residue found from the bond graph,
+  // drift/backbone.hpp: a kernel on the Ramachandran torus alone, which sees their joint law). Empty: a
+  // distance group. A group named "torsions" defaults to label-free.
   std::string torsions;
   int harmonics = 1;  // torsion groups: n = s, 2s, ..., harmonics * s
   // Energy group: the single feature beta E(x) from the force field (LAMMPS through `forcefield:`),
@@ -54,6 +56,7 @@ struct TrainConfig {
   std::map<std::string, FeatureGroupConfig> feature_groups{{"all", FeatureGroupConfig{}}};
   int noise_dim = 32;
   std::vector<int> hidden{256, 256, 256};
+  int components = 0;  // > 1: the first noise dimension picks one of this many codes (GeneratorShape)
   TrainSettings training;        // the training: block (checkpoint path set from output)
   int threads = 2;
   std::string output;            // model file; checkpoint = output + ".ckpt"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "drift/backbone.hpp"
 #include "drift/torsions.hpp"
 
 namespace drift {
@@ -109,10 +110,27 @@ torch::Tensor torsion_features(const torch::Tensor& x, const TorsionFeatures& t)
 
 namespace drift {
 
-TorsionFeatures torsion_feature_map(const Topology& topo, bool label_free, int harmonics) {
-  const auto torsions = find_rotatable_torsions(topo);
+TorsionFeatures torsion_feature_map(const Topology& topo, const std::string& mode, int harmonics) {
   TorsionFeatures f;
   f.harmonics = harmonics;
+  if (mode == "backbone") {
+    const auto pairs = find_ramachandran_pairs(topo);
+    if (pairs.empty()) return f;
+    const auto q = static_cast<int64_t>(2 * pairs.size());
+    f.quads = torch::empty({q, 4}, torch::kInt64);
+    f.pool = torch::eye(q, torch::kFloat32);
+    f.symmetry = torch::ones({q}, torch::kInt64);
+    for (size_t p = 0; p < pairs.size(); ++p)
+      for (int j = 0; j < 4; ++j) {
+        f.quads[2 * p][j] = pairs[p].phi[j];
+        f.quads[2 * p + 1][j] = pairs[p].psi[j];
+      }
+    return f;
+  }
+  if (mode != "label-free" && mode != "labelled")
+    throw std::invalid_argument("torsion_feature_map: unknown mode '" + mode + "' (label-free, labelled or backbone)");
+  const bool label_free = mode == "label-free";
+  const auto torsions = find_rotatable_torsions(topo);
   if (torsions.empty()) return f;
   std::vector<std::array<int64_t, 4>> quads;
   std::vector<int64_t> owner, symmetry;

@@ -38,8 +38,10 @@ struct TorsionFeatures {
 };
 torch::Tensor torsion_features(const torch::Tensor& x /* [B, n, 3] */, const TorsionFeatures& t);  // -> [B, size()]
 
-// Every rotatable torsion of a molecule (drift/torsions.hpp), pooled over its equivalent end atoms
-// (label_free) or its labelled end atoms only; quads undefined when the molecule has none.
-TorsionFeatures torsion_feature_map(const Topology& topo, bool label_free, int harmonics);
+// The torsions of a torsion feature group (mode): "label-free", every rotatable torsion of a molecule
+// (drift/torsions.hpp) pooled over its equivalent end atoms; "labelled", its labelled end atoms only;
+// "backbone", phi and psi of every peptide residue (drift/backbone.hpp). quads undefined when the
+// molecule has none.
+TorsionFeatures torsion_feature_map(const Topology& topo, const std::string& mode, int harmonics);
 
 }  // namespace drift

@@ -12,8 +12,14 @@ namespace drift {
 namespace {
 std::string forward_source(const GeneratorShape& s, int n_layers) {
   std::ostringstream src;
-  src << "def forward(self, z: Tensor) -> Tensor:\n"
-      << "    h = z.unsqueeze(2)\n";
+  src << "def forward(self, z: Tensor) -> Tensor:\n";
+  if (s.components > 1)
+    src << "    k = torch.floor(0.5 * (1.0 + torch.erf(z[:, 0:1] * 0.7071067811865476)) * " << s.components << ".0)\n"
+        << "    code = (k.clamp(0.0, " << s.components - 1 << ".0) == self.code_levels).to(z.dtype) * "
+        << std::sqrt(static_cast<double>(s.components)) << "\n"
+        << "    h = torch.cat([code, z[:, 1:]], 1).unsqueeze(2)\n";
+  else
+    src << "    h = z.unsqueeze(2)\n";
   for (int l = 0; l < n_layers - 1; ++l)
     src << "    h = torch.conv1d(h, self.w" << l << ", self.b" << l << ")\n"
         << "    h = h * torch.sigmoid(h)\n";
@@ -31,7 +37,9 @@ std::string forward_source(const GeneratorShape& s, int n_layers) {
 Generator::Generator(const GeneratorShape& shape, uint64_t seed) : shape_(shape), module_("DriftGenerator") {
   if (shape.noise_dim < 1 || shape.out_features() < 1) throw std::invalid_argument("generator: empty noise or output");
   torch::manual_seed(seed);
-  std::vector<int> dims{shape.noise_dim};
+  if (shape.components < 0 || shape.components == 1 || (shape.components > 1 && shape.noise_dim < 2))
+    throw std::invalid_argument("generator: components must be 0 or >= 2, with noise_dim >= 2");
+  std::vector<int> dims{shape.components > 1 ? shape.components + shape.noise_dim - 1 : shape.noise_dim};
   dims.insert(dims.end(), shape.hidden.begin(), shape.hidden.end());
   dims.push_back(shape.out_features());
   n_layers_ = static_cast<int>(dims.size()) - 1;
@@ -43,6 +51,8 @@ Generator::Generator(const GeneratorShape& shape, uint64_t seed) : shape_(shape)
   }
   module_.register_buffer("out_mean", torch::zeros({shape.out_features()}));
   module_.register_buffer("out_scale", torch::ones({shape.out_features()}));
+  if (shape.components > 1)
+    module_.register_buffer("code_levels", torch::arange(shape.components, torch::kFloat32).unsqueeze(0));
   module_.define(forward_source(shape, n_layers_));
 }
 

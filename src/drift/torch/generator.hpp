@@ -18,6 +18,13 @@ namespace drift {
 struct GeneratorShape {
   int noise_dim = 32;
   std::vector<int> hidden{256, 256, 256};
+  // > 1: a discrete code. The first noise dimension z0 picks component floor(K Phi(z0)) (Phi the
+  // normal CDF: each of the K components with probability 1/K) and enters the network as a one-hot
+  // vector (scaled to unit variance per entry) in its place. A continuous map of Gaussian noise has a
+  // connected image, so a plain generator must put mass on the barriers between separated basins
+  // (e.g. of a backbone's (phi, psi)); with a code its image can be K disconnected pieces. The noise
+  // the sampler draws is unchanged (still noise_dim normals per sample).
+  int components = 0;
   int n_atoms = 0;    // > 0: output [B, n_atoms, 3], centred on the centroid
   int output_dim = 0; // used when n_atoms == 0: output [B, output_dim]
   int out_features() const { return n_atoms > 0 ? 3 * n_atoms : output_dim; }

@@ -282,12 +282,13 @@ TrainSummary train_from_config(const TrainConfig& cfg, const TrainRun& run) {
       }
       if (!group.torsions.empty()) {
         FeatureGroup g{name, group.weight, torch::Tensor()};
-        g.torsions = torsion_feature_map(topo, group.torsions == "label-free", group.harmonics);
+        g.torsions = torsion_feature_map(topo, group.torsions, group.harmonics);
         g.standardise = group.standardise;
         g.temperatures = group.kernel_temperatures;
         if (!g.torsions.quads.defined())
           throw std::runtime_error(cfg.source + ": feature_groups." + name + ": the molecule of " + cfg.resolve(cfg.molecule) +
-                                   " has no rotatable torsion (remove the group)");
+                                   (group.torsions == "backbone" ? " has no peptide backbone (phi, psi)"
+                                                                 : " has no rotatable torsion") + " (remove the group)");
         problem.groups.push_back(g);
         continue;
       }
@@ -300,6 +301,7 @@ TrainSummary train_from_config(const TrainConfig& cfg, const TrainRun& run) {
   GeneratorShape shape;
   shape.noise_dim = cfg.noise_dim;
   shape.hidden = cfg.hidden;
+  shape.components = cfg.components;
   shape.n_atoms = n;
   Generator gen(shape, cfg.training.seed);
   TrainSettings ts = cfg.training;
@@ -387,6 +389,7 @@ TrainSummary train_from_config(const TrainConfig& cfg, const TrainRun& run) {
       << cfg.training.batch << YAML::Key << "positives" << YAML::Value << cfg.training.positives << YAML::Key << "seed"
       << YAML::Value << cfg.training.seed << YAML::Key << "ema" << YAML::Value << cfg.training.ema;
     if (cfg.training.field_chunk > 0) y << YAML::Key << "field_chunk" << YAML::Value << cfg.training.field_chunk;
+    if (cfg.components > 1) y << YAML::Key << "generator_components" << YAML::Value << cfg.components;
     if (comm && comm->size() > 1) y << YAML::Key << "mpi_ranks" << YAML::Value << comm->size();
     y << YAML::EndMap;
     manifest.training = y.c_str();
