@@ -22,6 +22,8 @@ PACKAGES=(
   gromacs gromacs-data python3
   # The sanitizer build of the core tests and the readers' fuzzers (libFuzzer is in compiler-rt).
   clang-14 libclang-rt-14-dev
+  # The Python package python/lammps_drift (load, sample, ASE atoms, compare; test python_package).
+  python3-torch python3-numpy python3-ase python3-yaml
 )
 
 log() { printf '[setup] %s\n' "$*"; }
