@@ -124,6 +124,17 @@ void FixDriftBoltzmann::parse_keywords(int narg, char **arg)
     const std::string key = arg[i];
     if (i + 1 >= narg) error->all(FLERR, "Fix drift/boltzmann: keyword '{}' needs a value", key);
     const std::string value = arg[i + 1];
+    if (key == "types") {
+      // One element per LAMMPS type of the box, as pair_coeff * * does for ML potentials (NULL: a
+      // type no molecule of the group has).
+      const int ntypes = atom->ntypes;
+      if (i + ntypes >= narg)
+        error->all(FLERR, "Fix drift/boltzmann: types needs one element per atom type of the box ({} types, e.g. "
+                          "'types C C O H H' or NULL for a type the molecules do not have), got {}", ntypes, narg - i - 1);
+      type_elements.assign(arg + i + 1, arg + i + 1 + ntypes);
+      i += ntypes - 1;  // the loop adds 2
+      continue;
+    }
     if (key == "orient") {
       if (value == "random") aligned = false;
       else if (value == "aligned") aligned = true;
@@ -165,7 +176,7 @@ void FixDriftBoltzmann::parse_keywords(int narg, char **arg)
       if (threads < 1) error->all(FLERR, "Fix drift/boltzmann: threads must be >= 1 (got {})", value);
     } else {
       error->all(FLERR, "Fix drift/boltzmann: unknown keyword '{}' (expected orient, velocity, temp, temp_check, file, "
-                        "device, setup, energy, valid_tol, clash, ksd, reweight, resample or threads)", key);
+                        "device, setup, energy, valid_tol, clash, ksd, reweight, resample, threads or types)", key);
     }
   }
 }
@@ -271,12 +282,24 @@ void FixDriftBoltzmann::find_molecules()
   const auto &tags = molecules->tags();
   const auto &types = molecules->types();
   for (size_t k = 0; k < ids.size(); k++)
-    for (int j = 0; j < natoms_mol; j++)
-      if (types[k * natoms_mol + j] != m.types[j])
+    for (int j = 0; j < natoms_mol; j++) {
+      const int type = types[k * natoms_mol + j];
+      if (!type_elements.empty()) {
+        // 'types' maps the box's numbering to elements: the model's atom order must hold elementwise.
+        const std::string &element = type_elements[type - 1];
+        if (element != m.elements[j])
+          error->one(FLERR, "Fix drift/boltzmann: molecule {} atom {} (ID {}) has type {}, which 'types' maps to {}, but "
+                            "the model's atom {} is {} ({}; model elements in atom order:{}): a molecule's atoms, ordered "
+                            "by atom ID, must be the model's elements in the model's order",
+                     ids[k], j + 1, tags[k * natoms_mol + j], type, element, j + 1, m.elements[j], model_path,
+                     model_elements());
+      } else if (type != m.types[j]) {
         error->one(FLERR, "Fix drift/boltzmann: molecule {} atom {} (ID {}) has type {}, the model's atom {} has type {}: "
                           "a molecule's atoms, ordered by atom ID, must have the types of the data file the model was "
-                          "trained on ({})", ids[k], j + 1, tags[k * natoms_mol + j], types[k * natoms_mol + j], j + 1,
-                   m.types[j], model_path);
+                          "trained on ({}), or give 'types' to map this box's types to the model's elements ({})",
+                   ids[k], j + 1, tags[k * natoms_mol + j], type, j + 1, m.types[j], model_path, model_elements());
+      }
+    }
   const bigint mine = molecules->count();
   MPI_Allreduce(&mine, &nmol, 1, MPI_LMP_BIGINT, MPI_SUM, world);
   if (nmol == 0) error->all(FLERR, "Fix drift/boltzmann: group {} has no atoms", group->names[igroup]);
@@ -720,6 +743,13 @@ void FixDriftBoltzmann::continue_output_after_restart()
 void FixDriftBoltzmann::close_output()
 {
   samples_file.close();
+}
+
+std::string FixDriftBoltzmann::model_elements() const
+{
+  std::string s;
+  for (const auto &e : sampler->manifest().elements) s += " " + e;
+  return s;
 }
 
 drift::Topology FixDriftBoltzmann::manifest_topology() const

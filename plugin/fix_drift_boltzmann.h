@@ -51,6 +51,9 @@ class FixDriftBoltzmann : public Fix {
   int threads;
   int ksd_samples;    // molecules per batch in the KSD check (0: off)
   bool reweight, resample;  // Stein moment weights of every batch; place the batch resampled by them
+  // 'types': the element of each LAMMPS type of the box (index type - 1; "NULL" for none). Empty: the
+  // box's types must be the model's (those of the data file it was trained on).
+  std::vector<std::string> type_elements;
 
   std::unique_ptr<drift::ReplicaSampler> sampler;
   std::unique_ptr<DriftMoleculeExchange> molecules;  // each molecule whole on its owner rank
@@ -100,6 +103,7 @@ class FixDriftBoltzmann : public Fix {
   void place_resampled();
   void write_samples(const std::vector<tagint> &ids, const std::vector<double> &x, const std::vector<double> &energies);
   drift::Topology manifest_topology() const;
+  std::string model_elements() const;  // " C C O H ..." in the model's atom order
   void open_output();
   void continue_output_after_restart();
   void close_output();

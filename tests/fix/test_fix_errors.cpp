@@ -114,6 +114,23 @@ TEST(FixErrors, MoleculesMustMatchTheModel) {
                "act on the same atoms");
 }
 
+// 'types' maps the box's LAMMPS types to elements (as pair_coeff * * does), so a box numbered
+// differently from the training data file runs: ethanol with atom 2 (a C) given type 1 (the other
+// C type) is refused without it and accepted with it; an O mapped to H is refused naming both sides,
+// and a list that does not cover every type is refused. Mutations: comparing types instead of
+// elements when 'types' is given (the renumbered box fails); not consuming the keyword's values.
+TEST(FixErrors, TypesMapTheBoxNumberingToTheModelsElements) {
+  const std::string box = kBox;
+  const std::string renumbered = box + "set atom 2 type 1\n";
+  expect_error(renumbered + fix_line(test_model()) + "run 0\n", "or give 'types' to map this box's types");
+  const auto ok = run_lmp_drift(renumbered + fix_line(test_model(), "types C C O H H") + "run 0\n");
+  EXPECT_EQ(ok.status, 0) << ok.output;
+  EXPECT_EQ(ok.output.find("ERROR"), std::string::npos) << ok.output;
+  expect_error(box + "set atom 3 type 4\n" + fix_line(test_model(), "types C C O H H") + "run 0\n",
+               "molecule 1 atom 3 (ID 3) has type 4, which 'types' maps to H, but the model's atom 3 is O");
+  expect_error(box + fix_line(test_model(), "types C C O") + "run 0\n", "types needs one element per atom type of the box (5 types");
+}
+
 TEST(FixErrors, TemperatureUnitsAndDevice) {
   const std::string box = kBox;
   expect_error(box + fix_line(test_model(), "temp 300") + "run 0\n", "differs from the model's temperature 500 K");
