@@ -43,8 +43,9 @@ struct Record {
 };
 }    // namespace
 
-DriftMoleculeExchange::DriftMoleculeExchange(LAMMPS *lmp, int groupbit, int natoms_mol, const std::string &model_label) :
-    Pointers(lmp), groupbit_(groupbit), natoms_(natoms_mol), model_label_(model_label)
+DriftMoleculeExchange::DriftMoleculeExchange(LAMMPS *lmp, int groupbit, int natoms_mol, const std::string &model_label,
+                                             const std::string &style) :
+    Pointers(lmp), groupbit_(groupbit), natoms_(natoms_mol), model_label_(model_label), style_(style)
 {
 }
 
@@ -114,8 +115,8 @@ void DriftMoleculeExchange::rows_to_root(const std::vector<tagint> &ids, const s
   std::vector<tagint> ids_in;
   const bigint total = ids_to_root(ids, counts, ids_in);
   if (comm->me == 0 && total * (bigint) std::max(width, 1) > (bigint) std::numeric_limits<int>::max())
-    error->one(FLERR, "Fix drift/boltzmann: {} molecules x {} values exceed what one MPI gather carries onto rank 0: "
-                      "use fewer molecules per fix for reweight and the samples file", total, width);
+    error->one(FLERR, "{}: {} molecules x {} values exceed what one MPI gather carries onto rank 0: "
+                      "use fewer molecules per fix for reweight and the samples file", style_, total, width);
   std::vector<int> value_counts(counts);
   for (int &c : value_counts) c *= width;
   std::vector<double> rows_in(comm->me == 0 ? total * width : 0);
@@ -150,7 +151,7 @@ void DriftMoleculeExchange::rows_from_root(const std::vector<tagint> &ids_all, c
   tagint missing_id = 0;
   if (comm->me == 0) {
     if (total * (bigint) std::max(width, 1) > (bigint) std::numeric_limits<int>::max())
-      error->one(FLERR, "Fix drift/boltzmann: {} molecules x {} values exceed what one MPI scatter carries from rank 0",
+      error->one(FLERR, "{}: {} molecules x {} values exceed what one MPI scatter carries from rank 0", style_,
                  total, width);
     send.resize(total * width);
     for (bigint k = 0; k < total; k++) {
@@ -167,8 +168,8 @@ void DriftMoleculeExchange::rows_from_root(const std::vector<tagint> &ids_all, c
   MPI_Bcast(&missing, 1, MPI_INT, 0, world);
   MPI_Bcast(&missing_id, 1, MPI_LMP_TAGINT, 0, world);
   if (missing)
-    error->all(FLERR, "Fix drift/boltzmann: {} molecules (e.g. ID {}) have no pending data: the group changed since it "
-                      "was drawn", missing, missing_id);
+    error->all(FLERR, "{}: {} molecules (e.g. ID {}) have no pending data: the group changed since it "
+                      "was drawn", style_, missing, missing_id);
   std::vector<int> value_counts(counts);
   for (int &c : value_counts) c *= width;
   rows.resize((size_t) mine * width);
@@ -226,10 +227,11 @@ void DriftMoleculeExchange::gather(const Fields &fields)
     while (b < local.size() && local[b].mol == local[a].mol) b++;
     const tagint mol = local[a].mol;
     const int count = (int) (b - a);
-    if (count > n)
-      error->one(FLERR, "Fix drift/boltzmann: molecule {} has {} atoms, the model {} generates {}: use a group of molecules "
-                        "of the model's kind", mol, count, model_label_, n);
-    if (count == n) {
+    if (n > 0 && count > n)
+      error->one(FLERR, "{}: molecule {} has {} atoms, the model {} generates {}: use a group of molecules "
+                        "of the model's kind", style_, mol, count, model_label_, n);
+    // Without a fixed size a rank cannot tell a whole molecule from a fragment: all meet at the rendezvous.
+    if (n > 0 && count == n) {
       complete.push_back(a);
     } else {
       partial.push_back({a, b});
@@ -250,9 +252,9 @@ void DriftMoleculeExchange::gather(const Fields &fields)
     size_t b = a;
     int total = 0;
     while (b < at_home.size() && at_home[b].mol == at_home[a].mol) total += at_home[b++].count;
-    if (total != n)
-      error->one(FLERR, "Fix drift/boltzmann: molecule {} has {} atoms, the model {} generates {}: use a group of molecules "
-                        "of the model's kind (and keep its atoms: none may be lost or deleted)", at_home[a].mol, total,
+    if (n > 0 && total != n)
+      error->one(FLERR, "{}: molecule {} has {} atoms, the model {} generates {}: use a group of molecules "
+                        "of the model's kind (and keep its atoms: none may be lost or deleted)", style_, at_home[a].mol, total,
                  model_label_, n);
     for (size_t k = a; k < b; k++) {
       replies.push_back({at_home[k].mol, at_home[a].rank});
@@ -281,7 +283,7 @@ void DriftMoleculeExchange::gather(const Fields &fields)
     const auto it = std::lower_bound(owners.begin(), owners.end(), mol,
                                      [](const Owner &o, tagint m) { return o.mol < m; });
     if (it == owners.end() || it->mol != mol)
-      error->one(FLERR, "Fix drift/boltzmann: internal error: no owner for molecule {}", mol);
+      error->one(FLERR, "{}: internal error: no owner for molecule {}", style_, mol);
     for (size_t k = a; k < b; k++) {
       const Record r = record(local[k].i);
       if (it->owner == me) {
@@ -297,30 +299,50 @@ void DriftMoleculeExchange::gather(const Fields &fields)
     records.push_back({d.mol, d.tag, d.type, -1, d.rank, {d.x[0], d.x[1], d.x[2]}, {d.f[0], d.f[1], d.f[2]}, d.peratom});
   std::sort(records.begin(), records.end(),
             [](const Record &a, const Record &b) { return a.mol != b.mol ? a.mol < b.mol : a.tag < b.tag; });
-  if (records.size() % n != 0)
-    error->one(FLERR, "Fix drift/boltzmann: internal error: {} gathered atoms are not whole molecules of {}", records.size(), n);
-  const size_t owned_straddlers = records.size() / n;
-  straddlers_last_ = (int64_t) owned_straddlers;
+  // Owned molecules gathered through the rendezvous (straddlers, and every molecule without a fixed
+  // size): the first record of each.
+  std::vector<size_t> starts;
+  for (size_t r = 0; r < records.size(); r++)
+    if (r == 0 || records[r].mol != records[r - 1].mol) starts.push_back(r);
+  starts.push_back(records.size());
+  const size_t owned_gathered = starts.size() - 1;
+  int64_t straddlers = 0;
+  for (size_t g = 0; g < owned_gathered; g++) {
+    const size_t size = starts[g + 1] - starts[g];
+    if (n > 0 && size != (size_t) n)
+      error->one(FLERR, "{}: internal error: molecule {} gathered with {} atoms, not {}", style_, records[starts[g]].mol,
+                 size, n);
+    for (size_t r = starts[g]; r < starts[g + 1]; r++)
+      if (records[r].rank != me) {
+        straddlers++;
+        break;
+      }
+  }
+  straddlers_last_ = straddlers;
 
-  // Whole molecules and owned straddlers, merged by molecule ID.
-  const size_t count = complete.size() + owned_straddlers;
+  // Whole molecules and gathered ones, merged by molecule ID.
+  const size_t count = complete.size() + owned_gathered;
+  const size_t atoms = complete.size() * (size_t) n + records.size();
   ids_.resize(count);
-  tags_.resize(count * n);
-  types_.resize(count * n);
-  x_.resize(3 * count * n);
-  f_.assign(fields.forces ? 3 * count * n : 0, 0.0);
-  peratom_.assign(fields.peratom ? count * n : 0, 0.0);
-  local_index_.resize(count * n);
-  remote_rank_.resize(count * n);
-  size_t ci = 0, si = 0;
+  offsets_.resize(count + 1);
+  tags_.resize(atoms);
+  types_.resize(atoms);
+  x_.resize(3 * atoms);
+  f_.assign(fields.forces ? 3 * atoms : 0, 0.0);
+  peratom_.assign(fields.peratom ? atoms : 0, 0.0);
+  local_index_.resize(atoms);
+  remote_rank_.resize(atoms);
+  size_t ci = 0, si = 0, s0 = 0;
   for (size_t k = 0; k < count; k++) {
-    const bool from_complete = si == owned_straddlers ||
-                               (ci < complete.size() && local[complete[ci]].mol < records[si * n].mol);
-    const size_t s0 = k * n;
+    const bool from_complete = si == owned_gathered ||
+                               (ci < complete.size() && local[complete[ci]].mol < records[starts[si]].mol);
+    offsets_[k] = (int64_t) s0;
+    size_t size = 0;
     if (from_complete) {
       const size_t a = complete[ci++];
+      size = n;
       ids_[k] = local[a].mol;
-      for (int j = 0; j < n; j++) {
+      for (size_t j = 0; j < size; j++) {
         const int i = local[a + j].i;
         const size_t s = s0 + j;
         tags_[s] = local[a + j].tag;
@@ -333,11 +355,11 @@ void DriftMoleculeExchange::gather(const Fields &fields)
         if (fields.peratom) peratom_[s] = fields.peratom[i];
       }
     } else {
-      const Record *r = &records[si++ * n];
+      const Record *r = &records[starts[si]];
+      size = starts[si + 1] - starts[si];
+      si++;
       ids_[k] = r[0].mol;
-      for (int j = 0; j < n; j++) {
-        if (r[j].mol != ids_[k])
-          error->one(FLERR, "Fix drift/boltzmann: internal error: molecule {} gathered with {} atoms", ids_[k], j);
+      for (size_t j = 0; j < size; j++) {
         const size_t s = s0 + j;
         tags_[s] = r[j].tag;
         types_[s] = r[j].type;
@@ -351,13 +373,15 @@ void DriftMoleculeExchange::gather(const Fields &fields)
     }
     // Whole around the first atom: unwrapped coordinates may still differ by box vectors.
     const double *first = &x_[3 * s0];
-    for (int j = 1; j < n; j++) {
+    for (size_t j = 1; j < size; j++) {
       double *b = &x_[3 * (s0 + j)];
       double d[3] = {b[0] - first[0], b[1] - first[1], b[2] - first[2]};
       domain->minimum_image(d[0], d[1], d[2]);
       for (int c = 0; c < 3; c++) b[c] = first[c] + d[c];
     }
+    s0 += size;
   }
+  offsets_[count] = (int64_t) s0;
 }
 
 void DriftMoleculeExchange::scatter(const double *placed, const double *velocities)
@@ -392,7 +416,7 @@ void DriftMoleculeExchange::scatter(const double *placed, const double *velociti
   for (const auto &d : incoming) {
     const int i = atom->map(d.tag);
     if (i < 0 || i >= nlocal)
-      error->one(FLERR, "Fix drift/boltzmann: internal error: atom {} left this rank before its sample was placed", d.tag);
+      error->one(FLERR, "{}: internal error: atom {} left this rank before its sample was placed", style_, d.tag);
     put(i, d.x, velocities ? d.v : nullptr);
   }
 }

@@ -1,6 +1,6 @@
 /* -*- c++ -*- ----------------------------------------------------------
    lammps-drift: the molecules of a group, each gathered whole on one rank and scattered back.
-   Used by fix drift/boltzmann (docs/fix_drift_boltzmann.md, "Parallel layout").
+   Used by fix drift/boltzmann (docs/fix_drift_boltzmann.md, "Parallel layout") and compute drift/stein.
 ------------------------------------------------------------------------- */
 
 #ifndef LMP_DRIFT_MOLECULE_EXCHANGE_H
@@ -27,8 +27,12 @@ class DriftMoleculeExchange : protected Pointers {
     const double *peratom = nullptr;  // a per-atom scalar (e.g. compute pe/atom's vector), or none
   };
 
-  // model_label names the model in errors ("the model <label> generates N").
-  DriftMoleculeExchange(class LAMMPS *, int groupbit, int natoms_mol, const std::string &model_label);
+  // model_label names the model in errors ("the model <label> generates N"); style begins every
+  // error message. natoms_mol 0: molecules of any size (every molecule's fragments meet at the
+  // rendezvous, so a molecule whole on one rank costs one small datum per gather; offsets() says
+  // where each molecule's atoms are).
+  DriftMoleculeExchange(class LAMMPS *, int groupbit, int natoms_mol, const std::string &model_label,
+                        const std::string &style = "Fix drift/boltzmann");
 
   // Atoms outside the group whose molecule has atoms in the group (0: the group holds whole
   // molecules). Collective, same value on every rank.
@@ -36,11 +40,15 @@ class DriftMoleculeExchange : protected Pointers {
 
   // Finds the molecules this rank owns now and gathers each whole: atoms by ID ascending (the
   // model's order), positions unwrapped and made whole around the first atom. Collective. A
-  // molecule of the group with other than natoms_mol atoms is an error (error->one naming it).
+  // molecule of the group with other than natoms_mol atoms (when not 0) is an error (error->one
+  // naming it).
   void gather(const Fields &fields);
 
   int64_t count() const { return (int64_t) ids_.size(); }
   const std::vector<tagint> &ids() const { return ids_; }      // ascending
+  // Molecule k's atoms are atoms offsets()[k] .. offsets()[k + 1] - 1 of tags(), types(), x() (times
+  // 3), f() (times 3) and peratom(): k * natoms_mol with a fixed size. [count + 1]
+  const std::vector<int64_t> &offsets() const { return offsets_; }
   const std::vector<tagint> &tags() const { return tags_; }    // [count * natoms]
   const std::vector<int> &types() const { return types_; }     // [count * natoms]
   const std::vector<double> &x() const { return x_; }          // [count * natoms * 3]
@@ -70,8 +78,9 @@ class DriftMoleculeExchange : protected Pointers {
 
  private:
   int groupbit_, natoms_;
-  std::string model_label_;
+  std::string model_label_, style_;
   std::vector<tagint> ids_, tags_;
+  std::vector<int64_t> offsets_;
   std::vector<int> types_;
   std::vector<double> x_, f_, peratom_;
   // For each gathered atom: its local index, or -1 when it lives on remote_rank_.

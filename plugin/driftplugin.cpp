@@ -24,4 +24,9 @@ extern "C" void lammpsplugin_init(void *lmp, void *handle, void *regfunc)
   plugin.creator.v2 = (lammpsplugin_factory2 *) &drift_boltzmann_creator;
   plugin.handle = handle;
   (*register_plugin)(&plugin, lmp);
+
+  plugin.style = "compute";
+  plugin.name = "drift/stein";
+  plugin.creator.v2 = (lammpsplugin_factory2 *) &drift_stein_creator;
+  (*register_plugin)(&plugin, lmp);
 }

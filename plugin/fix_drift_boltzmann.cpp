@@ -5,6 +5,7 @@
 #include "fix_drift_boltzmann.h"
 
 #include "drift_molecule_exchange.h"
+#include "drift_stein_check.h"
 
 #include "atom.h"
 #include "comm.h"
@@ -217,12 +218,7 @@ void FixDriftBoltzmann::init()
   const auto &m = sampler->manifest();
   if (atom->map_style == Atom::MAP_NONE)
     error->all(FLERR, "Fix drift/boltzmann needs an atom map: add 'atom_modify map yes' before the box is created");
-  try {
-    length_scale = drift::angstrom_per_length_unit(m.units) / drift::angstrom_per_length_unit(update->unit_style);
-  } catch (std::exception &e) {
-    error->all(FLERR, "Fix drift/boltzmann: units {} cannot be converted to the model's units {}: {}",
-               update->unit_style, m.units, e.what());
-  }
+  length_scale = drift_length_scale(lmp, m, "Fix drift/boltzmann");
   if (temp_check && std::fabs(temperature - m.temperature) > 1e-6 * m.temperature)
     error->all(FLERR, "Fix drift/boltzmann: temp {} differs from the model's temperature {} K ({}): samples follow "
                       "the model's Boltzmann distribution; train a model for {} K or add 'temp_check no'",
@@ -232,11 +228,7 @@ void FixDriftBoltzmann::init()
       error->all(FLERR, "Fix drift/boltzmann: {} needs the Stein metric in the model's manifest, and {} has none: retrain "
                         "it with 'forcefield:' in the drift-train config, or remove the keyword",
                  ksd_samples > 0 ? "ksd" : "reweight", model_path);
-    // The manifest's beta H is in model lengths at the model's temperature.
-    stein_metric = std::make_unique<drift::SteinMetric>();
-    for (double c : m.stein_structure) stein_metric->structure.push_back(c * length_scale);
-    const double scale = m.temperature / temperature / (length_scale * length_scale);
-    for (double h : m.stein_beta_hessian) stein_metric->beta_hessian.push_back(h * scale);
+    stein_metric = std::make_unique<drift::SteinMetric>(drift_stein_metric(m, length_scale, temperature));
   }
   if (!sampler->has_reference_bond_lengths() && comm->me == 0)
     error->warning(FLERR, "Fix drift/boltzmann: {} has no bond_lengths in its manifest: the valid fraction checks clashes only", model_path);
@@ -431,28 +423,21 @@ void FixDriftBoltzmann::end_of_step()
   fields.peratom = pe ? pe->vector_atom : nullptr;
   molecules->gather(fields);
   const int n = natoms_mol;
-  const int64_t per = 3 * (int64_t) n;
-  const auto &x = molecules->x();
-  const auto &f = molecules->f();
   // Stein check from the forces on the placed samples: <-beta F . (x - centroid)> / (3N - 3) is 1
   // for Boltzmann samples of a centred molecule (docs/metrics.md); forces as LAMMPS has them at the
-  // end of the step (force field plus any fix that adds forces). Summed with the energies.
-  double local[2] = {0, 0}, sums[2] = {0, 0};
-  for (int64_t k = 0; k < molecules->count(); k++) {
-    double centroid[3] = {0, 0, 0};
-    for (int j = 0; j < n; j++)
-      for (int c = 0; c < 3; c++) centroid[c] += x[k * per + 3 * j + c] / n;
-    for (int j = 0; j < n; j++)
-      for (int c = 0; c < 3; c++) local[1] -= f[k * per + 3 * j + c] * (x[k * per + 3 * j + c] - centroid[c]);
-    if (pe) {
+  // end of the step (force field plus any fix that adds forces). The same code as compute
+  // drift/stein (drift_stein_check.h).
+  last_temperature_ratio = DriftSteinCheck(lmp, "Fix drift/boltzmann").temperature_ratio(*molecules, temperature).ratio;
+  if (pe) {
+    double local = 0, sum = 0;
+    for (int64_t k = 0; k < molecules->count(); k++) {
       double e = 0;
       for (int j = 0; j < n; j++) e += molecules->peratom()[k * n + j];
-      local[0] += e;
+      local += e;
     }
+    MPI_Allreduce(&local, &sum, 1, MPI_DOUBLE, MPI_SUM, world);
+    last_energy = sum / nmol;
   }
-  MPI_Allreduce(local, sums, 2, MPI_DOUBLE, MPI_SUM, world);
-  if (pe) last_energy = sums[0] / nmol;
-  last_temperature_ratio = sums[1] / (force->boltz * temperature) / (nmol * (3.0 * n - 3.0));
   if (ksd_samples > 0) kernel_stein_discrepancy();
   if (reweight || !output_path.empty()) {
     std::vector<tagint> ids;
@@ -654,41 +639,16 @@ void FixDriftBoltzmann::place_resampled()
 /* ----------------------------------------------------------------------
    KSD^2 of the first ksd_samples placed samples (molecule IDs ascending) from their LAMMPS forces
    (docs/metrics.md): the same estimator and metric as drift-compare --ksd-temperature, on rank 0;
-   each rank sends at most ksd_samples of its molecules
+   each rank sends at most ksd_samples of its molecules (drift_stein_check.h, shared with compute
+   drift/stein)
 ------------------------------------------------------------------------- */
 
 void FixDriftBoltzmann::kernel_stein_discrepancy()
 {
-  const int per = 3 * natoms_mol;
-  const int64_t own = std::min<int64_t>(ksd_samples, molecules->count());
-  std::vector<tagint> ids(molecules->ids().begin(), molecules->ids().begin() + own);
-  std::vector<double> rows(own * 2 * per);
-  for (int64_t k = 0; k < own; k++) {
-    std::copy(molecules->x().begin() + k * per, molecules->x().begin() + (k + 1) * per, rows.begin() + 2 * k * per);
-    std::copy(molecules->f().begin() + k * per, molecules->f().begin() + (k + 1) * per, rows.begin() + (2 * k + 1) * per);
-  }
-  std::vector<tagint> ids_all;
-  std::vector<double> all;
-  molecules->rows_to_root(ids, rows, 2 * per, ids_all, all);
-  double result[2] = {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
-  const int64_t count = std::min<int64_t>(ksd_samples, nmol);
-  if (comm->me == 0 && count >= 2) {
-    std::vector<drift::Conformation> confs(count);
-    for (int64_t k = 0; k < count; k++) {
-      confs[k].x.assign(all.begin() + 2 * k * per, all.begin() + (2 * k + 1) * per);
-      confs[k].f.assign(all.begin() + (2 * k + 1) * per, all.begin() + (2 * k + 2) * per);
-    }
-    try {
-      const auto d = drift::kernel_stein_discrepancy(confs, 1.0 / (force->boltz * temperature), *stein_metric);
-      result[0] = d.ksd2;
-      result[1] = d.standard_error;
-    } catch (std::exception &e) {
-      error->one(FLERR, "Fix drift/boltzmann: Stein check failed: {}", e.what());
-    }
-  }
-  MPI_Bcast(result, 2, MPI_DOUBLE, 0, world);
-  last_ksd2 = result[0];
-  last_ksd2_error = result[1];
+  const auto d = DriftSteinCheck(lmp, "Fix drift/boltzmann")
+                     .kernel_stein_discrepancy(*molecules, ksd_samples, nmol, temperature, *stein_metric);
+  last_ksd2 = d.ksd2;
+  last_ksd2_error = d.error;
 }
 
 /* ----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 /* lmp_drift: the LAMMPS executable with lammps-drift's styles registered. It behaves like
    'lmp' (same library, same command-line flags, -in or stdin, -partition, mpirun); the only
-   difference is that fix drift/boltzmann exists. Modelled on LAMMPS' own src/main.cpp. */
+   difference is that fix drift/boltzmann and compute drift/stein exist. Modelled on LAMMPS' own
+   src/main.cpp. */
 
 #include "drift/allocator.hpp"
 #include "drift_styles.h"

@@ -224,3 +224,37 @@ TEST(AddSteinMetric, AddsTheTrainersMetricOrLeavesTheFileAlone) {
   EXPECT_NE(out.find("not a TorchScript model file"), std::string::npos) << out;
   EXPECT_EQ(drift_test::read_text(junk), "not a model\n");
 }
+
+// compute drift/stein: every contract has a message that says what to change. Mutations tried: the
+// KSD's atom-count check removed (the cut molecule's 8 atoms are read as 9: the 'molecule 1 has 8
+// atoms' case fails) and the partial-molecule check at init removed (the 'atoms outside group part'
+// case fails).
+TEST(ComputeSteinErrors, SyntaxMetricAndWholeMolecules) {
+  const std::string box = kBox;
+  const std::string run = "thermo_style custom step c_c[1] c_c[3]\nrun 0\n";
+  const std::string model = test_model();
+  expect_error(box + "compute c all drift/stein ksd 4 metric " + model + "\n", "needs 'temp T'");
+  expect_error(box + "compute c all drift/stein temp -5\n", "temp must be positive");
+  expect_error(box + "compute c all drift/stein temp 500 ksd 1 metric " + model + "\n", "ksd takes the number of molecules");
+  expect_error(box + "compute c all drift/stein temp 500 colour blue\n", "unknown keyword 'colour'");
+  expect_error(box + "compute c all drift/stein temp 500 ksd\n", "keyword 'ksd' needs a value");
+  expect_error(box + "compute c all drift/stein temp 500 ksd 4\n", "ksd 4 needs a Stein metric: add 'metric model.pt'");
+  drift_test::TempDir dir;
+  expect_error(box + "compute c all drift/stein temp 500 ksd 4 metric " + dir.file("missing.pt") + "\n", "model file not found");
+  const auto plain = dir.file("plain.pt");
+  drift_test::write_model_with_manifest(model, plain, replace(drift_test::manifest_of(model), "stein_metric:\n(  .*\n)+", ""));
+  expect_error(box + "compute c all drift/stein temp 500 ksd 4 metric " + plain + "\n", "has no Stein metric: retrain");
+  expect_error("atom_style atomic\nregion b block 0 10 0 10 0 10\ncreate_box 1 b\ncompute c all drift/stein temp 500\n",
+               "needs molecule IDs");
+  expect_error(box + "group part id 1:4\ncompute c part drift/stein temp 500\n" + run,
+               "atoms outside group part belong to molecules of the group");
+  expect_error(box + "set atom 1 mol 0\ncompute c all drift/stein temp 500\n" + run,
+               "have molecule ID 0");
+  // The KSD counts the molecules of lowest ID: a cut molecule among them is refused, one after them is not.
+  expect_error(box + "group one id 5\ndelete_atoms group one bond yes\ncompute c all drift/stein temp 500 ksd 4 metric " +
+                   model + "\n" + run,
+               "molecule 1 has 8 atoms, the Stein metric is for molecules of 9");
+  const auto ok = run_lmp_drift(box + "group one id 36\ndelete_atoms group one bond yes\n"
+                                "compute c all drift/stein temp 500 ksd 3 metric " + model + "\n" + run);
+  EXPECT_EQ(ok.status, 0) << "T_conf over molecules of two sizes, KSD of the 3 whole ones of lowest ID\n" << ok.output;
+}
