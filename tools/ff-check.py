@@ -10,7 +10,13 @@ GROMACS' Verlet cut-off Coulomb is reaction-field with eps_rf = 1, which shifts 
 by comparing differences to the first conformation for that term (and reports the constant).
 Exit 1 when any term differs by more than --tolerance.
 
-Usage: ff-check.py run.tpr lammps_prefix --lmp LMP [--gmx gmx] [-n 100] [--sigma 0.08] [--tolerance 1e-3]
+Debian's GROMACS is built to time with the rdtscp instruction, and mdrun refuses a CPU whose CPUID does
+not announce it, which happens on virtual machines that hide the flag although the instruction works.
+With --gmx-shim (the build's libgmx_hardware_report_shim.so) the check then reruns mdrun with that shim
+preloaded, which skips mdrun's hardware report and nothing else, and says so.
+
+Usage: ff-check.py run.tpr lammps_prefix --lmp LMP [--gmx gmx] [--gmx-shim SO] [-n 100] [--sigma 0.08]
+                   [--tolerance 1e-3]
 """
 import argparse
 import os
@@ -28,14 +34,52 @@ KJ = gmx2lammps.KJ
 TERMS = ["Bond", "Angle", "Proper-Dih.", "Per.-Imp.-Dih.", "LJ-14", "Coulomb-14", "LJ-(SR)", "Coulomb-(SR)", "Potential"]
 
 
-def run(cmd, **kw):
+RDTSCP_REFUSAL = "compiled to use the rdtscp CPU instruction"
+
+
+def run_process(cmd, **kw):
     try:
-        r = subprocess.run(cmd, capture_output=True, text=True, **kw)
+        return subprocess.run(cmd, capture_output=True, text=True, **kw)
     except FileNotFoundError:
         sys.exit(f"ff-check: error: {cmd[0]} not found (give --lmp / --gmx as a path or a command on PATH)")
+
+
+def fail(cmd, r, hint=""):
+    sys.exit(f"ff-check: error: {' '.join(cmd)} failed:\n{(r.stdout + r.stderr)[-2000:]}{hint}")
+
+
+def run(cmd, **kw):
+    r = run_process(cmd, **kw)
     if r.returncode != 0:
-        sys.exit(f"ff-check: error: {' '.join(cmd)} failed:\n{(r.stdout + r.stderr)[-2000:]}")
+        fail(cmd, r)
     return r.stdout
+
+
+def run_mdrun(cmd, shim, cwd):
+    """gmx mdrun, rerun once with the hardware-report shim if GROMACS refuses this CPU over rdtscp."""
+    r = run_process(cmd, cwd=cwd)
+    if r.returncode == 0:
+        return
+    if RDTSCP_REFUSAL not in r.stdout + r.stderr:
+        fail(cmd, r)
+    if not shim:
+        fail(cmd, r, "\nff-check: this CPU does not announce rdtscp, which Debian's GROMACS requires. On a virtual "
+                     "machine that hides the flag, rerun with --gmx-shim BUILD/tools/libgmx_hardware_report_shim.so; "
+                     "otherwise use a GROMACS built with -DGMX_USE_RDTSCP=OFF.")
+    if not os.path.isfile(shim):
+        sys.exit(f"ff-check: error: --gmx-shim {shim}: no such file (build the target gmx_hardware_report_shim)")
+    print("ff-check: note: gmx mdrun refused this CPU (no rdtscp flag in CPUID); rerunning it with "
+          f"{os.path.basename(shim)} preloaded, which skips mdrun's hardware report only")
+    env = dict(os.environ, LD_PRELOAD=os.path.abspath(shim))
+    r = run_process(cmd, cwd=cwd, env=env)
+    if r.returncode == 0:
+        return
+    if RDTSCP_REFUSAL in r.stdout + r.stderr:
+        fail(cmd, r, f"\nff-check: {shim} did not replace mdrun's hardware report (a GROMACS whose "
+                     "gmx_print_detected_hardware has another signature?)")
+    if r.returncode in (-4, 132):  # SIGILL from the shim's probe: the CPU really lacks rdtscp
+        fail(cmd, r, "\nff-check: this CPU cannot execute rdtscp: use a GROMACS built with -DGMX_USE_RDTSCP=OFF")
+    fail(cmd, r)
 
 
 def main(argv):
@@ -44,6 +88,7 @@ def main(argv):
     ap.add_argument("prefix", help="gmx2lammps output prefix (PREFIX.data, PREFIX-forcefield.lmp)")
     ap.add_argument("--lmp", required=True, help="LAMMPS executable (lmp_drift)")
     ap.add_argument("--gmx", default="gmx")
+    ap.add_argument("--gmx-shim", help="libgmx_hardware_report_shim.so, used only if mdrun refuses the CPU over rdtscp")
     ap.add_argument("-n", type=int, default=100)
     ap.add_argument("--sigma", type=float, default=0.08, help="displacement (A) of every atom")
     ap.add_argument("--seed", type=int, default=1)
@@ -77,8 +122,8 @@ def main(argv):
             d.write("ITEM: ATOMS id x y z\n")
             for i, p in enumerate(xs):
                 d.write(f"{i + 1} {p[0] * 10:.6f} {p[1] * 10:.6f} {p[2] * 10:.6f}\n")
-    run([args.gmx, "-quiet", "mdrun", "-s", os.path.abspath(args.tpr), "-rerun", "confs.gro", "-e", "rerun.edr",
-         "-g", "rerun.log", "-nt", "1"], cwd=work)
+    run_mdrun([args.gmx, "-quiet", "mdrun", "-s", os.path.abspath(args.tpr), "-rerun", "confs.gro", "-e", "rerun.edr",
+               "-g", "rerun.log", "-nt", "1"], args.gmx_shim, work)
     sel = "\n".join(TERMS) + "\n"
     run([args.gmx, "-quiet", "energy", "-f", "rerun.edr", "-o", "terms.xvg"], cwd=work, input=sel)
     gmx_rows = []
