@@ -4,8 +4,9 @@
 #   potentials/MOLECULE-<variant>.yaml  data, method, parameters, metrics of 10000 samples drawn by
 #                                       fix drift/boltzmann against the reference MD, and the check
 #                                       that tests/fix/model_cards.sh reproduces
-#   potentials/MOLECULE-reference-<T>K.xyz  at least 1000 reference conformations, frames spread over
-#                                       the reference run: the cards' checks need no MD
+#   potentials/MOLECULE-reference-<T>K.xyz  at least 1000 reference conformations (1000 effective ones,
+#                                       with their weights, for a reweighted biased reference), frames
+#                                       spread over the reference run: the cards' checks need no MD
 # Run after tools/study.sh MOLECULE (which trains the generators of examples/MOLECULE/train/).
 # Usage: tools/ship-models.sh [--molecule MOLECULE] variant ...   (default molecule: ethanol)
 #   e.g. tools/ship-models.sh fi-dist fk-coord
@@ -55,6 +56,11 @@ permol="$(awk '$2 == "atoms" { print $1; exit }' "$EX/$DATA")"
 molecules=$(( molecules / permol ))
 nframes="$(grep -c '^ITEM: TIMESTEP' "$OUT/md/reference.dump")"
 want=$(( (1000 + molecules - 1) / molecules ))
+# A reweighted biased reference (drift-bias; study.conf MD_BIAS) needs 1000 effective conformations.
+if [ -f "$OUT/md/reference.reweight" ]; then
+  ess="$(sed -n 's/.*ESS\/n \([0-9.eE+-]*\).*/\1/p' "$OUT/md/reference.reweight" | head -1)"
+  [ -n "$ess" ] && want="$(awk -v n="$molecules" -v e="$ess" 'BEGIN { w = 1000 / (e * n); print (w == int(w)) ? w : int(w) + 1 }')"
+fi
 if [ "$want" -gt "$nframes" ]; then
   echo "ship-models: warning: $OUT/md/reference.dump has $nframes frames of $molecules molecules, fewer than 1000 conformations; the subset takes them all" >&2
   want=$nframes

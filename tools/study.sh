@@ -176,7 +176,7 @@ if [ "$CONVERGED" -eq 0 ]; then CONVERGENCE_VERDICT="converged: every metric wit
   CONVERGENCE_VERDICT="NOT converged: see the checks below"; fi
 
 mkdir -p "$OUT/models" "$OUT/samples"
-MODELS=() ORIGINS=()
+MODELS=() ORIGINS=() TO_TRAIN=()
 for g in "${GENERATORS[@]}"; do
   shipped="$ROOT/potentials/$MOLECULE-$g.pt"
   if [ "$RETRAIN" -eq 0 ] && [ -f "$shipped" ]; then
@@ -185,13 +185,29 @@ for g in "${GENERATORS[@]}"; do
     [ -f "$EX/train/$g.yaml" ] || { echo "study: no $EX/train/$g.yaml to train generator $g" >&2; exit 1; }
     model="$(sed -n 's/^output: *//p' "$EX/train/$g.yaml")"
     model="$(cd "$EX/train" && realpath -m "$model")"
-    if [ "$RETRAIN" -eq 1 ] || [ ! -f "$model" ]; then
-      step "training generator $g from the biased $TB frames ($EX/train/$g.yaml)"
-      "$BIN/drift-train" "$EX/train/$g.yaml" > "$OUT/models/$g.manifest.yaml"
-    fi
+    if [ "$RETRAIN" -eq 1 ] || [ ! -f "$model" ]; then TO_TRAIN+=("$g"); fi
     MODELS+=("$model"); ORIGINS+=("trained here")
   fi
 done
+# Generators to train: DRIFT_TRAIN_JOBS at a time (default: the MPI ranks' count; each config sets its
+# own LibTorch threads), each logging to out/MOLECULE-study/models/NAME.log.
+if [ "${#TO_TRAIN[@]}" -gt 0 ]; then
+  JOBS="${DRIFT_TRAIN_JOBS:-$NP}"
+  step "training ${#TO_TRAIN[@]} generator(s) from the biased frames, $JOBS at a time: ${TO_TRAIN[*]}"
+  declare -A PIDS=()
+  for g in "${TO_TRAIN[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 2; done
+    echo "  $g: training ($EX/train/$g.yaml; progress in $OUT/models/$g.log)"
+    "$BIN/drift-train" "$EX/train/$g.yaml" > "$OUT/models/$g.manifest.yaml" 2> "$OUT/models/$g.log" &
+    PIDS[$g]=$!
+  done
+  failed=0
+  for g in "${TO_TRAIN[@]}"; do
+    if wait "${PIDS[$g]}"; then echo "  $g: $(tail -1 "$OUT/models/$g.log")"
+    else echo "study: training $g failed; log: $OUT/models/$g.log" >&2; tail -5 "$OUT/models/$g.log" >&2; failed=1; fi
+  done
+  [ "$failed" -eq 0 ] || exit 1
+fi
 step "generators: $(for k in "${!GENERATORS[@]}"; do printf '%s (%s) ' "${GENERATORS[$k]}" "${ORIGINS[$k]}"; done)"
 
 step "samples: fix drift/boltzmann inside LAMMPS, 10 batches x 1000 replicas per generator, $NP MPI ranks"
@@ -269,7 +285,17 @@ rare() { awk -v field="\"$1\":" '/"rare_basin": \{/ { on = 1 } on && /^  \}/ { o
     on && index($0, field) { v = $0; sub(/^[^:]*: */, "", v); sub(/,$/, "", v); gsub(/"/, "", v); print v; exit }' "$OUT/autocorrelation.json"; }
 RARE_BASIN="$(rare basin)"
 if [ -n "$RARE_BASIN" ]; then
-  RARE_P="$(rare population)" RARE_MFPT="$(rare mean_first_passage_steps)" RARE_SE="$(rare standard_error_steps)"
+  # The basin's population is the reference's (weighted when the reference is a biased run: the
+  # unbiased autocorrelation run need not have converged it).
+  RARE_P="$(python3 - "$OUT/report/metrics.json" "$RARE_BASIN" <<'PY'
+import json, sys
+for b in json.load(open(sys.argv[1]))["comparisons"][0].get("ramachandran", [{}])[0].get("basins", []):
+    if b["name"] == sys.argv[2]:
+        print(b["reference"])
+PY
+)"
+  [ -n "$RARE_P" ] || RARE_P="$(rare population)"
+  RARE_MFPT="$(rare mean_first_passage_steps)" RARE_SE="$(rare standard_error_steps)"
   RARE_N="$(rare entries)" RARE_VISIT="$(rare mean_visit_steps)"
   RARE_MFPT="${RARE_MFPT/null/nan}" RARE_SE="${RARE_SE/null/nan}" RARE_VISIT="${RARE_VISIT/null/nan}"
   SPEEDUP+=$'\n\n'"The rarest basin, $RARE_BASIN (population $(printf '%.4f' "$RARE_P") in the reference): MD enters it on average after"
