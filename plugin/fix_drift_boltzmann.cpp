@@ -740,7 +740,7 @@ void FixDriftBoltzmann::write_samples(const std::vector<tagint> &ids, const std:
     c.weight = weights.empty() ? std::numeric_limits<double>::quiet_NaN() : weights[k];
     c.frame = events;
     c.molecule = ids[k];
-    drift::write_conformation_extxyz(text, topo, c);
+    drift::write_conformation_extxyz(text, topo, c, update->unit_style);
   }
   try {
     samples_file.append(text.str());

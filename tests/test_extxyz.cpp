@@ -20,6 +20,7 @@ XyzFrame ethanol_frame(double energy, bool forces) {
     for (int k = 0; k < 27; ++k) f.f.push_back(0.25 * k - 3);
   f.energy = energy;
   f.has_energy = true;
+  f.units = "real";
   return f;
 }
 std::string text(const std::vector<XyzFrame>& frames) {
@@ -36,6 +37,73 @@ TEST(Extxyz, ParsesAseCommentLines) {
   EXPECT_EQ(kv["energy"], "-1.5");
   EXPECT_EQ(kv["pbc"], "T T T");
   EXPECT_EQ(kv["flag"], "T");
+}
+
+// Energies and forces go under lammps_* keys with their unit style, never under ASE's energy= and
+// forces (which ASE reads as eV). Mutations that fail it: the writer using energy= or a forces
+// column, dropping lammps_units, or writing energies without a unit style.
+TEST(Extxyz, WritesLammpsUnitsUnderTheirOwnKeys) {
+  const std::string t = text({ethanol_frame(11.5, true)});
+  const std::string header = t.substr(t.find('\n') + 1, t.find('\n', t.find('\n') + 1) - t.find('\n') - 1);
+  EXPECT_EQ(header, R"(Properties=species:S:1:pos:R:3:lammps_forces:R:3 lammps_energy=11.5 lammps_units=real pbc="F F F")");
+  XyzFrame metal = ethanol_frame(2, false);
+  metal.units = "metal";
+  EXPECT_NE(text({metal}).find(" lammps_energy=2 lammps_units=metal "), std::string::npos);
+  XyzFrame unitless = ethanol_frame(2, false);
+  unitless.units.clear();
+  expect_error<std::invalid_argument>([&] { text({unitless}); }, {"without their LAMMPS unit style"});
+  XyzFrame positions_only = ethanol_frame(2, false);
+  positions_only.has_energy = false;
+  positions_only.units.clear();
+  EXPECT_EQ(text({positions_only}).find("lammps_units"), std::string::npos);
+}
+
+// The reader takes both spellings (ASE's and this project's older files: energy=, forces) and the
+// unit style; contradictions are errors. Mutations that fail it: ignoring lammps_energy or the
+// lammps_forces column, accepting an unknown unit style, or letting one of two energies win.
+TEST(Extxyz, ReadsLammpsAndAseKeysAndTheUnitStyle) {
+  TempDir dir;
+  const Topology t = read_lammps_data(drift_test::ethanol_data());
+  std::string legacy = text({ethanol_frame(-2.25, true)});
+  legacy.replace(legacy.find("lammps_forces"), 13, "forces");
+  legacy.replace(legacy.find("lammps_energy"), 13, "energy");
+  legacy.replace(legacy.find(" lammps_units=real"), 18, "");
+  for (const auto& [name, content] : {std::pair<std::string, std::string>{"new.xyz", text({ethanol_frame(-2.25, true)})},
+                                      {"legacy.xyz", legacy}}) {
+    ExtxyzReader reader(dir.write(name, content));
+    XyzFrame f;
+    ASSERT_TRUE(reader.next(f)) << name;
+    EXPECT_TRUE(f.has_energy) << name;
+    EXPECT_DOUBLE_EQ(f.energy, -2.25) << name;
+    ASSERT_EQ(f.f.size(), 27u) << name;
+    EXPECT_DOUBLE_EQ(f.f[26], 0.25 * 26 - 3) << name;
+    EXPECT_EQ(f.units, name == "new.xyz" ? "real" : "") << name;
+    ConformationSource src(dir.path() + "/" + name, t);
+    Conformation c;
+    ASSERT_TRUE(src.next(c));
+    EXPECT_EQ(src.units(), name == "new.xyz" ? "real" : "");
+  }
+  auto read_all = [&](const std::string& path) {
+    ConformationSource src(path, t);
+    Conformation c;
+    while (src.next(c)) {
+    }
+  };
+  std::string bad_units = text({ethanol_frame(1, false)});
+  bad_units.replace(bad_units.find("=real"), 5, "=kcal");
+  expect_error<InputError>([&] { read_all(dir.write("u.xyz", bad_units)); }, {"u.xyz:2", "lammps_units=", "'kcal'"});
+  std::string two_energies = text({ethanol_frame(1, false)});
+  two_energies.replace(two_energies.find(" pbc"), 0, " energy=3");
+  expect_error<InputError>([&] { read_all(dir.write("e.xyz", two_energies)); }, {"e.xyz:2", "both energy= and lammps_energy="});
+  std::string two_forces = text({ethanol_frame(1, true)});
+  two_forces.replace(two_forces.find(":lammps_forces:R:3"), 0, ":forces:R:3");
+  expect_error<InputError>([&] { read_all(dir.write("f.xyz", two_forces)); }, {"f.xyz:2", "forces twice"});
+  std::string mixed = text({ethanol_frame(1, false), ethanol_frame(2, false)});
+  mixed.replace(mixed.rfind("=real"), 5, "=metal");
+  ConformationSource src(dir.write("mixed.xyz", mixed), t);
+  Conformation c;
+  ASSERT_TRUE(src.next(c));
+  expect_error<InputError>([&] { src.next(c); }, {"mixed.xyz", "frame 2", "lammps_units=metal after frames in real"});
 }
 
 TEST(Extxyz, RoundTripThroughConformationSource) {

@@ -441,7 +441,8 @@ TEST(Trainer, MethodPathsFailLoudly) {
       no_energy << line << '\n';
     } else {
       ev_forces << line << '\n';
-      const auto at = line.find(" energy=");
+      auto at = line.find(" lammps_energy=");
+      if (at == std::string::npos) at = line.find(" energy=");
       no_energy << (at == std::string::npos ? line : line.substr(0, at) + line.substr(line.find(' ', at + 1))) << '\n';
     }
   }

@@ -72,7 +72,9 @@ void reweight(const std::string& data, const std::string& bias_file, double temp
     sum_w2 += c.weight * c.weight;
     sum_wv += c.weight * v;
     sum_v += v;
-    if (to_xyz) drift::write_conformation_extxyz(out.stream(), topo, c);
+    if (!source.units().empty() && source.units() != units)
+      throw std::runtime_error(input + " declares lammps_units=" + source.units() + ", but --units is " + units);
+    if (to_xyz) drift::write_conformation_extxyz(out.stream(), topo, c, units);
     else frame.push_back(std::move(c));
   }
   flush();

@@ -11,7 +11,7 @@
 #include "drift/topology.hpp"
 
 int main(int argc, char** argv) {
-  std::string data, input, output, range;
+  std::string data, input, output, range, units = "real";
   long stride = 1;
   CLI::App app{
       "drift-frames: copy the conformations of selected frames of a LAMMPS dump or extended XYZ file into a new\n"
@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   app.add_option("input", input, "input dump or extxyz")->required()->check(CLI::ExistingFile);
   app.add_option("output", output, "output file")->required();
   app.add_option("--frames", range, "inclusive frame range FIRST:LAST (either may be empty), e.g. 1:50 or 51:");
+  app.add_option("--units", units, "LAMMPS units of the input's energies and forces, written as lammps_units= in extxyz "
+                                    "(an extxyz input that declares its own must agree)")->capture_default_str();
   app.add_option("--stride", stride, "keep every STRIDE-th frame of the range")->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
   try {
@@ -60,7 +62,9 @@ int main(int argc, char** argv) {
         ++frames_written;
         last_frame_written = c.frame;
       }
-      if (to_xyz) drift::write_conformation_extxyz(out.stream(), topo, c);
+      if (!source.units().empty() && source.units() != units)
+        throw std::runtime_error(input + " declares lammps_units=" + source.units() + ", but --units is " + units);
+      if (to_xyz) drift::write_conformation_extxyz(out.stream(), topo, c, units);
       else frame.push_back(c);
     }
     flush();

@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
       labeller.label(confs);
     }
     drift::AtomicFile out(output);
-    for (const auto& c : confs) drift::write_conformation_extxyz(out.stream(), topo, c);
+    for (const auto& c : confs) drift::write_conformation_extxyz(out.stream(), topo, c, manifest.units);
     out.commit();
   } catch (const std::exception& e) {
     std::cerr << "drift-sample: error: " << e.what() << "\n";

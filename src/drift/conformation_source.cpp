@@ -135,6 +135,10 @@ void ConformationSource::take_xyz_frame() {
   c.x = xyz_frame_.x;
   c.f = xyz_frame_.f;
   if (xyz_frame_.has_energy) c.energy = xyz_frame_.energy;
+  if (!units_.empty() && !xyz_frame_.units.empty() && xyz_frame_.units != units_)
+    throw InputError(path_, 0, frame_no, "lammps_units=" + xyz_frame_.units + " after frames in " + units_ +
+                                             ": one unit style per file");
+  if (!xyz_frame_.units.empty()) units_ = xyz_frame_.units;
   const auto weight = xyz_frame_.info.find("weight");
   if (weight != xyz_frame_.info.end() && (!parse_double(weight->second, c.weight) || c.weight < 0))
     throw InputError(path_, 0, frame_no, "weight= must be a finite number >= 0, got '" + weight->second + "'");

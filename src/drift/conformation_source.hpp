@@ -24,6 +24,9 @@ class ConformationSource {
   bool next(Conformation& c);
   const std::string& path() const { return path_; }
   TrajectoryFormat format() const { return format_; }
+  // The LAMMPS unit style the file declares for its energies and forces (extxyz lammps_units=), or ""
+  // when it does not say (a dump, or an extxyz without the key). Valid after next().
+  const std::string& units() const { return units_; }
 
  private:
   void split_dump_frame();
@@ -37,6 +40,7 @@ class ConformationSource {
   AtomFrame frame_;
   XyzFrame xyz_frame_;
   std::deque<Conformation> queue_;
+  std::string units_;
 };
 
 }  // namespace drift

@@ -9,8 +9,9 @@
 
 namespace drift {
 
-void write_conformation_extxyz(std::ostream& out, const Topology& topo, const Conformation& c) {
+void write_conformation_extxyz(std::ostream& out, const Topology& topo, const Conformation& c, const std::string& units) {
   XyzFrame f;
+  f.units = units;
   f.species = topo.elements;
   f.x = c.x;
   f.f = c.f;

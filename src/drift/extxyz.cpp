@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
+#include <stdexcept>
 
 #include "drift/error.hpp"
 
@@ -91,8 +93,9 @@ bool ExtxyzReader::next(XyzFrame& frame) {
         if (count != 3) fail("Properties: pos must have 3 columns");
         pos_col = total_cols;
       }
-      if (name == "forces" || name == "force") {
-        if (count != 3) fail("Properties: forces must have 3 columns");
+      if (name == "forces" || name == "force" || name == "lammps_forces") {
+        if (count != 3) fail("Properties: " + name + " must have 3 columns");
+        if (force_col >= 0) fail("Properties name forces twice (" + props + ")");
         force_col = total_cols;
       }
       total_cols += static_cast<int>(count);
@@ -100,10 +103,20 @@ bool ExtxyzReader::next(XyzFrame& frame) {
   }
   if (species_col < 0) fail("Properties lack 'species:S:1'");
   if (pos_col < 0) fail("Properties lack 'pos:R:3'");
-  auto energy_it = frame.info.find("energy");
-  if (energy_it != frame.info.end()) {
-    if (!parse_double(energy_it->second, frame.energy)) fail("energy= is not a finite number: '" + energy_it->second + "'");
+  if (frame.info.count("energy") && frame.info.count("lammps_energy"))
+    fail("both energy= and lammps_energy= are given: one energy per frame");
+  for (const char* key : {"energy", "lammps_energy"}) {
+    auto it = frame.info.find(key);
+    if (it == frame.info.end()) continue;
+    if (!parse_double(it->second, frame.energy)) fail(std::string(key) + "= is not a finite number: '" + it->second + "'");
     frame.has_energy = true;
+  }
+  if (auto it = frame.info.find("lammps_units"); it != frame.info.end()) {
+    static const char* const styles[] = {"real", "metal", "si", "cgs", "electron", "micro", "nano", "lj"};
+    if (std::find(std::begin(styles), std::end(styles), it->second) == std::end(styles))
+      fail("lammps_units= must be a LAMMPS unit style (real, metal, si, cgs, electron, micro, nano, lj), found '" +
+           it->second.substr(0, 40) + "'");
+    frame.units = it->second;
   }
   // Buffers grow with the atom lines actually read, never to an announced count up front.
   auto grow_to = [&](long size) {
@@ -133,14 +146,19 @@ bool ExtxyzReader::next(XyzFrame& frame) {
 void write_extxyz_frame(std::ostream& out, const XyzFrame& frame) {
   const size_t n = frame.size();
   const bool forces = !frame.f.empty();
-  out << n << "\nProperties=species:S:1:pos:R:3" << (forces ? ":forces:R:3" : "");
+  out << n << "\nProperties=species:S:1:pos:R:3" << (forces ? ":lammps_forces:R:3" : "");
   char buf[128];
   if (frame.has_energy) {
-    std::snprintf(buf, sizeof buf, " energy=%.10g", frame.energy);
+    std::snprintf(buf, sizeof buf, " lammps_energy=%.10g", frame.energy);
     out << buf;
   }
+  if (frame.has_energy || forces) {
+    if (frame.units.empty()) throw std::invalid_argument("write_extxyz_frame: energy or forces without their LAMMPS unit style");
+    out << " lammps_units=" << frame.units;
+  }
   for (const auto& [key, value] : frame.info) {
-    if (key == "Properties" || key == "energy" || key == "pbc") continue;
+    if (key == "Properties" || key == "energy" || key == "lammps_energy" || key == "lammps_units" || key == "pbc")
+      continue;
     out << ' ' << key << '=' << (value.find(' ') != std::string::npos ? "\"" + value + "\"" : value);
   }
   out << " pbc=\"F F F\"\n";

@@ -20,6 +20,7 @@ DRIFT_COMPARE = os.environ.get("DRIFT_COMPARE") or os.path.join(SOURCE, "build",
 MODEL = os.path.join(SOURCE, "potentials", "ethanol-fi-dist.pt")
 REFERENCE = os.path.join(SOURCE, "potentials", "ethanol-reference-500K.xyz")
 DATA = os.path.join(SOURCE, "examples", "ethanol", "ethanol.data")
+FORCEFIELD = os.path.join(SOURCE, "examples", "ethanol", "forcefield.lmp")
 ETHANOL = ["C", "C", "O", "H", "H", "H", "H", "H", "H"]
 
 _MISSING = []
@@ -257,6 +258,44 @@ class LammpsDriftTest(unittest.TestCase):
         with self.assertRaises(ld.DriftCompareError) as c:
             ld.compare(DATA, REFERENCE, self.cpp_xyz, drift_compare=os.path.join(self.tmp.name, "no-drift-compare"))
         self.assertIn("drift-compare not found", str(c.exception))
+
+    # Sample files with LAMMPS energies and forces (drift-sample --forcefield) as ASE reads them.
+    # Mutations that fail it: the C++ writer putting kcal/mol under ASE's energy= / forces keys (ASE
+    # then attaches a calculator that reports them as eV: the first assertion), read_samples without
+    # the kcal/mol -> eV factor, with the factor inverted, or converting positions; a legacy file
+    # (energy= in kcal/mol, no lammps_units) accepted by read_samples.
+    def test_ase_reads_energies_and_forces_with_their_units(self):
+        path = os.path.join(self.tmp.name, "labelled.xyz")
+        run = subprocess.run([DRIFT_SAMPLE, "-d", DATA, "-n", "5", "--seed", "3", "--threads", "1", "--forcefield",
+                              FORCEFIELD, "-o", path, MODEL], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        # The numbers as written (kcal/mol, kcal/mol/A), parsed by hand.
+        with open(path) as f:
+            lines = f.read().splitlines()
+        header = lines[1]
+        self.assertIn("lammps_units=real", header)
+        kcal = float(header.split("lammps_energy=")[1].split()[0])
+        forces_kcal = np.array([[float(v) for v in lines[2 + a].split()[4:7]] for a in range(9)])
+        self.assertGreater(np.abs(forces_kcal).max(), 1.0)
+        plain = ase.io.read(path, index=0)
+        self.assertIsNone(plain.calc)  # nothing taken as eV
+        self.assertEqual(plain.info["lammps_energy"], kcal)
+        np.testing.assert_array_equal(plain.arrays["lammps_forces"], forces_kcal)
+        frames = ld.read_samples(path)
+        self.assertEqual(len(frames), 5)
+        ev = 0.0433641043  # eV per kcal/mol (ASE: 0.04336410390; CODATA-based constants differ in the 9th digit)
+        self.assertAlmostEqual(frames[0].get_potential_energy(), kcal * ev, delta=1e-7 * max(1.0, abs(kcal)))
+        np.testing.assert_allclose(frames[0].get_forces(), forces_kcal * ev, rtol=1e-7, atol=1e-12)
+        np.testing.assert_array_equal(frames[0].get_positions(), plain.get_positions())
+        self.assertEqual(ld.read_samples(path, index=0).get_chemical_symbols(), ETHANOL)
+        legacy = os.path.join(self.tmp.name, "legacy.xyz")
+        with open(legacy, "w") as f:
+            f.write("\n".join(lines[:11]).replace("lammps_energy=", "energy=").replace(" lammps_units=real", "")
+                    .replace("lammps_forces", "forces") + "\n")
+        with self.assertRaises(ValueError) as c:
+            ld.read_samples(legacy)
+        self.assertIn("without lammps_units", str(c.exception))
+        self.assertIn("legacy.xyz, frame 1", str(c.exception))
 
 
 if __name__ == "__main__":
