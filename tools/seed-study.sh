@@ -71,7 +71,7 @@ for against in "independent-${T_TARGET}K" reference; do
 done
 HEADER="$(awk -F'|' -v header=1 -f "$ROOT/tools/seed-table.awk" "$DIR/vs-reference.md")"
 {
-  echo "# $CONFIG: $SEEDS seeds ($MOLECULE, $(sed -n 's/.*steps: \([0-9]*\).*/\1/p' "$DIR/s1.yaml" | head -1) steps, $SAMPLES samples each)"
+  echo "# $CONFIG: $SEEDS seeds ($MOLECULE, $(sed -n 's/.*[{ ]steps: *\([0-9][0-9]*\).*/\1/p' "$DIR/s1.yaml" | head -1) steps, $SAMPLES samples each)"
   echo
   echo "Regenerate: \`bash tools/seed-study.sh $MOLECULE $CONFIG --seeds $SEEDS${STEPS:+ --steps $STEPS}\`. Entries: mean [min, max] over seeds."
   echo

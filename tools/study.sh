@@ -163,7 +163,7 @@ half=$(( nframes / 2 ))
 # against the whole reference (a smaller set: its sampling noise sets the limits).
 set +e
 "$BIN/drift-compare" -q -d "$DATA_FILE" "$OUT/md/reference-first-half.dump" "$OUT/md/reference-second-half.dump" \
-  --reference-label "reference, frames 1-$half" -l "reference, frames $(( half + 1 ))-$nframes" \
+  --weights "$IND_WEIGHTS" --reference-label "reference, frames 1-$half" -l "reference, frames $(( half + 1 ))-$nframes" \
   -o "$OUT/convergence" --no-plots "${CONVERGENCE_LIMITS[@]}" >/dev/null 2>"$OUT/convergence.checks"
 CONVERGED=$?
 "$BIN/drift-compare" -q -d "$DATA_FILE" "$OUT/md/reference.dump" "$OUT/md/independent-$TT.dump" --weights "$IND_WEIGHTS" \
