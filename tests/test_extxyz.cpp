@@ -103,7 +103,13 @@ TEST(Extxyz, ReadsLammpsAndAseKeysAndTheUnitStyle) {
   ConformationSource src(dir.write("mixed.xyz", mixed), t);
   Conformation c;
   ASSERT_TRUE(src.next(c));
-  expect_error<InputError>([&] { src.next(c); }, {"mixed.xyz", "frame 2", "lammps_units=metal after frames in real"});
+  expect_error<InputError>([&] { src.next(c); }, {"mixed.xyz", "frame 2", "lammps_units=metal, but real was expected"});
+  // A reader that works in metal units refuses a file in real ones (drift-frames and drift-bias pass
+  // their --units). Mutation that fails it: the expected style ignored until a frame has declared one.
+  ConformationSource metal(dir.path() + "/new.xyz", t, "metal");
+  expect_error<InputError>([&] { metal.next(c); }, {"new.xyz", "frame 1", "lammps_units=real, but metal was expected"});
+  ConformationSource legacy_in_metal(dir.path() + "/legacy.xyz", t, "metal");
+  EXPECT_TRUE(legacy_in_metal.next(c));  // a file that does not say is taken in the reader's units
 }
 
 TEST(Extxyz, RoundTripThroughConformationSource) {

@@ -47,7 +47,7 @@ void reweight(const std::string& data, const std::string& bias_file, double temp
   double v_max = 0;
   for (const auto& t : bias.terms) v_max += 2 * std::fabs(t.k);
   const bool to_xyz = ends_with(output, ".xyz") || ends_with(output, ".extxyz");
-  drift::ConformationSource source(input, topo);
+  drift::ConformationSource source(input, topo, units);
   drift::AtomicFile out(output);
   drift::Conformation c;
   std::vector<drift::Conformation> frame;
@@ -72,8 +72,6 @@ void reweight(const std::string& data, const std::string& bias_file, double temp
     sum_w2 += c.weight * c.weight;
     sum_wv += c.weight * v;
     sum_v += v;
-    if (!source.units().empty() && source.units() != units)
-      throw std::runtime_error(input + " declares lammps_units=" + source.units() + ", but --units is " + units);
     if (to_xyz) drift::write_conformation_extxyz(out.stream(), topo, c, units);
     else frame.push_back(std::move(c));
   }

@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
       return output.size() >= suffix.size() && output.compare(output.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
     const bool to_xyz = ends_with(".xyz") || ends_with(".extxyz");
-    drift::ConformationSource source(input, topo);
+    drift::ConformationSource source(input, topo, units);
     drift::AtomicFile out(output);
     drift::Conformation c;
     std::vector<drift::Conformation> frame;
@@ -62,8 +62,6 @@ int main(int argc, char** argv) {
         ++frames_written;
         last_frame_written = c.frame;
       }
-      if (!source.units().empty() && source.units() != units)
-        throw std::runtime_error(input + " declares lammps_units=" + source.units() + ", but --units is " + units);
       if (to_xyz) drift::write_conformation_extxyz(out.stream(), topo, c, units);
       else frame.push_back(c);
     }

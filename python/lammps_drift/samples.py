@@ -8,17 +8,14 @@ The C++ writer keeps the numbers LAMMPS computed, in the run's LAMMPS units, und
 converts them to eV and attaches a SinglePointCalculator.
 """
 
-# eV per energy unit of each LAMMPS unit style whose length is the Angstrom (forces: the same factor per A).
-_EV_PER_ENERGY_UNIT = {"metal": 1.0}
-
-
 def ev_per_energy_unit(units):
-    """eV per energy unit of a LAMMPS unit style (real: kcal/mol, metal: eV)."""
+    """eV per energy unit of a LAMMPS unit style whose length is the Angstrom (real: kcal/mol, metal:
+    eV); forces convert by the same factor per Angstrom."""
     import ase.units
     if units == "real":
         return ase.units.kcal / ase.units.mol
-    if units in _EV_PER_ENERGY_UNIT:
-        return _EV_PER_ENERGY_UNIT[units]
+    if units == "metal":
+        return 1.0
     raise ValueError("lammps_units=%s: only real (kcal/mol, A) and metal (eV, A) convert to ASE's eV and eV/A" % units)
 
 

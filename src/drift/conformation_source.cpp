@@ -31,8 +31,8 @@ TrajectoryFormat detect_format(const std::string& path) {
   throw InputError(path, 1, 0, "unknown trajectory format: expected a LAMMPS text dump (ITEM: TIMESTEP) or extended XYZ");
 }
 
-ConformationSource::ConformationSource(const std::string& path, const Topology& topo)
-    : path_(path), topo_(topo), format_(detect_format(path)) {
+ConformationSource::ConformationSource(const std::string& path, const Topology& topo, const std::string& expected_units)
+    : path_(path), topo_(topo), format_(detect_format(path)), units_(expected_units) {
   if (format_ == TrajectoryFormat::LammpsDump) dump_ = std::make_unique<LammpsDumpReader>(path);
   else xyz_ = std::make_unique<ExtxyzReader>(path);
 }
@@ -136,8 +136,8 @@ void ConformationSource::take_xyz_frame() {
   c.f = xyz_frame_.f;
   if (xyz_frame_.has_energy) c.energy = xyz_frame_.energy;
   if (!units_.empty() && !xyz_frame_.units.empty() && xyz_frame_.units != units_)
-    throw InputError(path_, 0, frame_no, "lammps_units=" + xyz_frame_.units + " after frames in " + units_ +
-                                             ": one unit style per file");
+    throw InputError(path_, 0, frame_no, "lammps_units=" + xyz_frame_.units + ", but " + units_ + " was expected " +
+                                             "(from the reader or this file's earlier frames): one unit style");
   if (!xyz_frame_.units.empty()) units_ = xyz_frame_.units;
   const auto weight = xyz_frame_.info.find("weight");
   if (weight != xyz_frame_.info.end() && (!parse_double(weight->second, c.weight) || c.weight < 0))

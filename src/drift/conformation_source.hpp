@@ -19,13 +19,15 @@ TrajectoryFormat detect_format(const std::string& path);
 
 class ConformationSource {
  public:
-  ConformationSource(const std::string& path, const Topology& topo);
+  // expected_units: the LAMMPS unit style the caller works in; an extxyz frame that declares another
+  // (lammps_units=) is an InputError. Empty: no expectation, but one style per file still holds.
+  ConformationSource(const std::string& path, const Topology& topo, const std::string& expected_units = "");
   // Next conformation; false at end of file. Throws InputError on bad input.
   bool next(Conformation& c);
   const std::string& path() const { return path_; }
   TrajectoryFormat format() const { return format_; }
-  // The LAMMPS unit style the file declares for its energies and forces (extxyz lammps_units=), or ""
-  // when it does not say (a dump, or an extxyz without the key). Valid after next().
+  // The unit style in force: the expected one, else what the file declared (extxyz lammps_units=) in
+  // the frames read so far, else "" (a dump, or an extxyz without the key).
   const std::string& units() const { return units_; }
 
  private:
