@@ -21,26 +21,26 @@ frames() { grep -c '^9$' "$1"; }
 rm -f ra rb
 
 RANDOM=23
-torn=0 kills=0 continued=0 scale=100
+torn=0 kills=0 continued=0
 for attempt in 1 2 3 4 5 6 7 8; do
   [ "$kills" -ge 3 ] && break
   rm -f samples.xyz ra rb
   (run none) > killed.out 2>&1 &  # exec: $! is lmp_drift itself
   pid=$!
-  # 35-75% of the uninterrupted run's time (past the start-up and the first restart files); under
-  # load a run can beat that: a run that finished first is checked as complete and the next
-  # attempt kills earlier.
-  delay_ms=$(( full_ms * (35 + RANDOM % 41) / 100 * scale / 100 ))
+  # The kill waits for progress, not for a share of the uninterrupted run's time (on a loaded CI
+  # machine a timed kill fell before the second restart file, leaving nothing to continue from):
+  # once both restart files exist, it comes after a random 0-40% of the uninterrupted run's time.
+  while kill -0 "$pid" 2> /dev/null && ! { [ -e ra ] && [ -e rb ]; }; do sleep 0.01; done
+  delay_ms=$(( full_ms * (RANDOM % 41) / 100 ))
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
   if ! kill -9 "$pid" 2> /dev/null; then
+    # It finished first (a loaded machine, or a long draw): the file must be the whole one.
     wait "$pid" 2> /dev/null
     cmp -s samples.xyz full.xyz || fail "an uninterrupted run (attempt $attempt) wrote another file"
-    scale=$((scale * 6 / 10))
     continue
   fi
   wait "$pid" 2> /dev/null
   kills=$((kills + 1))
-  [ -e ra ] && [ -e rb ] || continue  # killed before its second restart file: nothing to continue from
   # Whole frames, then at most one torn frame: the file is a prefix of the uninterrupted run's
   # (the samples do not depend on being interrupted).
   bytes=$(stat -c %s samples.xyz)
