@@ -41,7 +41,18 @@ using namespace LAMMPS_NS;
 using namespace FixConst;
 
 namespace {
-constexpr int kRestartVersion = 2;
+constexpr int kRestartVersion = 3;
+
+// This process's rank among those on its node (MPI shared-memory domain) of `comm`.
+int node_local_rank(MPI_Comm comm)
+{
+  MPI_Comm node;
+  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  int rank = 0;
+  MPI_Comm_rank(node, &rank);
+  MPI_Comm_free(&node);
+  return rank;
+}
 // Item and component of the counter-based stream that draw the systematic resampling's offset:
 // molecule IDs (the sampler's items) are >= 1, so item 0 is free.
 constexpr uint64_t kResampleItem = 0, kResampleComponent = 0x5e5a3b1e;
@@ -51,7 +62,7 @@ constexpr uint64_t kResampleItem = 0, kResampleComponent = 0x5e5a3b1e;
 
 FixDriftBoltzmann::FixDriftBoltzmann(LAMMPS *lmp, int narg, char **arg) :
     Fix(lmp, narg, arg), seed(0), aligned(false), thermal(false), at_setup(false), want_energy(true),
-    temp_check(true), temperature(-1), valid_tol(0.2), clash(0.75), threads(1), ksd_samples(0), reweight(false),
+    temp_check(true), temperature(-1), valid_tol(0.2), clash(0.75), threads(1), chunk(0), ksd_samples(0), reweight(false),
     resample(false), last(new drift::SampleResult),
     length_scale(1), nmol(0), natoms_mol(0), molecules_ready(false), events(0), samples_total(0),
     last_energy(std::numeric_limits<double>::quiet_NaN()), last_valid_fraction(std::numeric_limits<double>::quiet_NaN()),
@@ -175,9 +186,15 @@ void FixDriftBoltzmann::parse_keywords(int narg, char **arg)
     } else if (key == "threads") {
       threads = utils::inumeric(FLERR, arg[i + 1], false, lmp);
       if (threads < 1) error->all(FLERR, "Fix drift/boltzmann: threads must be >= 1 (got {})", value);
+    } else if (key == "chunk") {
+      // 'auto': the device's default (ReplicaSampler::default_chunk)
+      chunk = value == "auto" ? 0 : utils::bnumeric(FLERR, arg[i + 1], false, lmp);
+      if (value != "auto" && (chunk < 1 || chunk > drift::ReplicaSampler::kMaxChunk))
+        error->all(FLERR, "Fix drift/boltzmann: chunk takes the generator's rows per call, auto or 1 to {} (got {})",
+                   drift::ReplicaSampler::kMaxChunk, value);
     } else {
       error->all(FLERR, "Fix drift/boltzmann: unknown keyword '{}' (expected orient, velocity, temp, temp_check, file, "
-                        "device, setup, energy, valid_tol, clash, ksd, reweight, resample, threads or types)", key);
+                        "device, setup, energy, valid_tol, clash, ksd, reweight, resample, threads, chunk or types)", key);
     }
   }
 }
@@ -186,8 +203,15 @@ void FixDriftBoltzmann::parse_keywords(int narg, char **arg)
 
 void FixDriftBoltzmann::load_model()
 {
+  drift::SamplerOptions options;
+  options.device = device;
+  options.threads = threads;
+  options.chunk = chunk;
+  // One GPU per rank on a node, as the node-local rank picks it (across partitions, so replicas
+  // on one node spread over its GPUs too).
+  if (device == "cuda") options.device_index = node_local_rank(universe->uworld);
   try {
-    sampler = std::make_unique<drift::ReplicaSampler>(model_path, device, threads);
+    sampler = std::make_unique<drift::ReplicaSampler>(model_path, options);
   } catch (std::exception &e) {
     error->all(FLERR, "Fix drift/boltzmann: {}", e.what());
   }
@@ -198,9 +222,10 @@ void FixDriftBoltzmann::load_model()
     std::string types;
     for (int t : m.types) types += " " + std::to_string(t);
     utils::logmesg(lmp, "fix drift/boltzmann: model {} ({} atoms, types{}; {} {} at {} K, units {}, "
-                        "noise dim {}, LibTorch {}, trainer {}) on {}\n",
+                        "noise dim {}, LibTorch {}, trainer {}) on {}{}, {} rows per generator call\n",
                    model_path, m.n_atoms, types, m.method, m.feature_space, m.temperature, m.units, m.noise_dim,
-                   m.libtorch_version, m.trainer_version, device);
+                   m.libtorch_version, m.trainer_version, device,
+                   device == "cuda" ? " (device = node-local rank modulo the node's GPUs)" : "", sampler->chunk());
   }
 }
 
@@ -784,14 +809,15 @@ double FixDriftBoltzmann::compute_vector(int i)
 
 // Version 2 adds a pending resampling (written between a batch and the step that places it):
 // [version, seed, events, samples, resample step (-1: none), picks, placed values, velocity
-// values] then the picks, the batch's placed conformations and (thermal) velocities.
+// values] then the picks, the batch's placed conformations and (thermal) velocities. Version 3
+// adds the generator's rows per call after the velocity values (samples depend on it).
 void FixDriftBoltzmann::write_restart(FILE *fp)
 {
   const bool pending = resample_step >= 0;
   std::vector<double> list = {(double) kRestartVersion, (double) seed, (double) events, (double) samples_total,
                               (double) (pending ? resample_step : -1), (double) (pending ? picks.size() : 0),
                               (double) (pending ? last->placed.size() : 0),
-                              (double) (pending ? last->velocities.size() : 0)};
+                              (double) (pending ? last->velocities.size() : 0), (double) sampler->chunk()};
   if (pending) {
     for (int64_t p : picks) list.push_back((double) p);
     list.insert(list.end(), last->placed.begin(), last->placed.end());
@@ -808,12 +834,16 @@ void FixDriftBoltzmann::restart(char *buf)
 {
   double *list = (double *) buf;
   const int version = (int) list[0];
-  if (version != 1 && version != kRestartVersion)
-    error->all(FLERR, "Fix drift/boltzmann: restart data version {} is not supported (this build reads 1 and {})",
+  if (version < 1 || version > kRestartVersion)
+    error->all(FLERR, "Fix drift/boltzmann: restart data version {} is not supported (this build reads 1 to {})",
                version, kRestartVersion);
   if ((long) list[1] != seed && comm->me == 0)
     error->warning(FLERR, "Fix drift/boltzmann: the restart file was written with seed {}, this fix has seed {}: "
                           "continuing the counters with the new seed", (long) list[1], seed);
+  if (version >= 3 && (bigint) list[8] != sampler->chunk() && comm->me == 0)
+    error->warning(FLERR, "Fix drift/boltzmann: the restart file was written with chunk {}, this fix has chunk {}: "
+                          "the samples from here on differ from those of the uninterrupted run (set 'chunk {}' to "
+                          "continue them)", (bigint) list[8], (bigint) sampler->chunk(), (bigint) list[8]);
   events = (bigint) list[2];
   samples_total = (bigint) list[3];
   continue_output_after_restart();
@@ -823,7 +853,7 @@ void FixDriftBoltzmann::restart(char *buf)
     error->all(FLERR, "Fix drift/boltzmann: the restart file holds a resampling to place at step {}: keep 'reweight yes "
                       "resample yes' for the first run after it", (bigint) list[4]);
   resample_step = (bigint) list[4];
-  const double *p = list + 8;
+  const double *p = list + (version >= 3 ? 9 : 8);
   if (comm->me != 0) return;    // rank 0 places it (place_resampled)
   picks.assign(npicks, 0);
   for (size_t k = 0; k < npicks; k++) picks[k] = (int64_t) p[k];

@@ -42,6 +42,10 @@ class FixDriftBoltzmann : public Fix {
   void write_restart(FILE *) override;
   void restart(char *) override;
 
+ protected:
+  // fix drift/boltzmann/kk points it at atomKK's views after init() (fix_drift_boltzmann_kokkos.h)
+  DriftMoleculeExchange *molecule_exchange() const { return molecules.get(); }
+
  private:
   // settings
   std::string model_path, device, output_path;
@@ -49,6 +53,7 @@ class FixDriftBoltzmann : public Fix {
   bool aligned, thermal, at_setup, want_energy, temp_check;
   double temperature, valid_tol, clash;
   int threads;
+  bigint chunk;       // generator rows per call (0: the device's default)
   int ksd_samples;    // molecules per batch in the KSD check (0: off)
   bool reweight, resample;  // Stein moment weights of every batch; place the batch resampled by them
   // 'types': the element of each LAMMPS type of the box (index type - 1; "NULL" for none). Empty: the

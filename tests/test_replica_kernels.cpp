@@ -80,6 +80,17 @@ TEST(ReplicaKernels, NoiseIsStandardNormalAndAPureFunctionOfTheKey) {
   }
 }
 
+// The kernels hash a molecule's key once per row (counter_row) and a component per value: the
+// numbers must stay those of the documented chain, value for value (python/lammps_drift/rng.py,
+// an independent numpy version, gives these). Mutation that fails it: row_uniform hashing
+// `row + component` instead of `row ^ component`, or counter_row skipping the stream.
+TEST(CounterRng, RowHashingGivesTheDocumentedChainsValues) {
+  const CounterKey key{7, 2, 5};
+  EXPECT_DOUBLE_EQ(counter_normal(key, 11, 1003), -0.8847802679272629);
+  EXPECT_DOUBLE_EQ(counter_uniform(key, 11, 3), 0.7132818996103851);
+  EXPECT_EQ(row_normal(counter_row(key, 11), 1003), counter_normal(key, 11, 1003));
+}
+
 TEST(ReplicaKernels, RandomRotationsAreProperAndUniform) {
   KokkosGuard guard;
   const int64_t m = 20000;

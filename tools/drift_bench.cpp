@@ -13,6 +13,8 @@
 #include "drift/conformation_source.hpp"
 #include "drift/conformation_writer.hpp"
 #include "drift/ensemble_stats.hpp"
+#include "drift/sampler/generator_runner.hpp"
+#include "drift/sampler/replica_sampler.hpp"
 #include "drift/topology.hpp"
 #include "drift/torch/drift_field.hpp"
 #include "drift/torch/fast_ops.hpp"
@@ -102,6 +104,54 @@ void BM_Generate(benchmark::State& state) {
   state.counters["samples/s"] = benchmark::Counter(static_cast<double>(state.range(0) * state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_Generate)->ArgsProduct({{256, 1024, 8192}, {1, 2}})->Unit(benchmark::kMillisecond);
+
+// The fix's generation path without LAMMPS, on the shipped ethanol model: GeneratorRunner at a
+// batch (what the fix's chunks cost) and ReplicaSampler on `count` molecules (noise, chunked
+// generation, validity, rotation, placement; velocities kept, the fix's default). Arguments:
+// rows, threads (and the sampler's chunk).
+const std::string& shipped_model() {
+  static const std::string p = std::string(DRIFT_SOURCE_DIR) + "/potentials/ethanol-fi-dist.pt";
+  return p;
+}
+
+void BM_RunnerGenerate(benchmark::State& state) {
+  const int64_t rows = state.range(0);
+  drift::GeneratorRunner runner(shipped_model(), "cpu", static_cast<int>(state.range(1)));
+  std::vector<float> z(rows * runner.manifest().noise_dim, 0.5f);
+  std::vector<double> out(rows * 3 * runner.manifest().n_atoms);
+  for (auto _ : state) {
+    runner.generate(z.data(), out.data(), rows, false);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["samples/s"] = benchmark::Counter(static_cast<double>(rows * state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_RunnerGenerate)->ArgsProduct({{256, 512, 1024, 2048, 8192}, {1}})->Unit(benchmark::kMillisecond);
+
+void BM_ReplicaSampler(benchmark::State& state) {
+  const int64_t count = state.range(0);
+  drift::SamplerOptions options;
+  options.threads = static_cast<int>(state.range(1));
+  options.chunk = state.range(2);
+  drift::ReplicaSampler sampler(shipped_model(), options);
+  const int n = sampler.manifest().n_atoms;
+  std::vector<int64_t> keys(count);
+  for (int64_t m = 0; m < count; ++m) keys[m] = m + 1;
+  std::vector<double> current(count * 3 * n);
+  for (int64_t m = 0; m < count; ++m)
+    for (int i = 0; i < 3 * n; ++i) current[m * 3 * n + i] = ethanol().template_positions[i] + 30.0 * (m % 64);
+  drift::SampleRequest req;
+  req.keys = keys.data();
+  req.count = count;
+  req.current = current.data();
+  drift::SampleResult result;
+  for (auto _ : state) {
+    sampler.sample(req, result);
+    ++req.key.event;
+    benchmark::DoNotOptimize(result.placed.data());
+  }
+  state.counters["samples/s"] = benchmark::Counter(static_cast<double>(count * state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ReplicaSampler)->ArgsProduct({{8192}, {1}, {256, 1024}})->Unit(benchmark::kMillisecond);
 
 // What a training-step benchmark needs: the ethanol generator with gradients on, its pair-distance
 // features, and `batch` data samples in those features.

@@ -27,24 +27,37 @@ DRIFT_HOST_DEVICE uint64_t splitmix64(uint64_t z) {
   return z ^ (z >> 31);
 }
 
-DRIFT_HOST_DEVICE uint64_t counter_hash(const CounterKey& key, uint64_t item, uint64_t component) {
+// The key and item part of the hash, shared by every component of an item: a row of noise,
+// a rotation or a molecule's velocities hashes it once, then one finaliser per component.
+DRIFT_HOST_DEVICE uint64_t counter_row(const CounterKey& key, uint64_t item) {
   uint64_t h = splitmix64(key.seed);
   h = splitmix64(h ^ key.stream);
   h = splitmix64(h ^ key.event);
-  h = splitmix64(h ^ item);
-  return splitmix64(h ^ component);
+  return splitmix64(h ^ item);
 }
 
-// Uniform in (0, 1): 53 random bits, never 0.
-DRIFT_HOST_DEVICE double counter_uniform(const CounterKey& key, uint64_t item, uint64_t component) {
-  return (static_cast<double>(counter_hash(key, item, component) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+DRIFT_HOST_DEVICE uint64_t counter_hash(const CounterKey& key, uint64_t item, uint64_t component) {
+  return splitmix64(counter_row(key, item) ^ component);
 }
 
-// Standard normal; component c uses the uniforms 2c and 2c + 1.
-DRIFT_HOST_DEVICE double counter_normal(const CounterKey& key, uint64_t item, uint64_t component) {
-  const double u1 = counter_uniform(key, item, 2 * component);
-  const double u2 = counter_uniform(key, item, 2 * component + 1);
+// Uniform in (0, 1) from a row hash: 53 random bits, never 0.
+DRIFT_HOST_DEVICE double row_uniform(uint64_t row, uint64_t component) {
+  return (static_cast<double>(splitmix64(row ^ component) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+// Standard normal from a row hash; component c uses the uniforms 2c and 2c + 1.
+DRIFT_HOST_DEVICE double row_normal(uint64_t row, uint64_t component) {
+  const double u1 = row_uniform(row, 2 * component);
+  const double u2 = row_uniform(row, 2 * component + 1);
   return ::sqrt(-2.0 * ::log(u1)) * ::cos(6.283185307179586 * u2);  // C functions: device-callable
+}
+
+DRIFT_HOST_DEVICE double counter_uniform(const CounterKey& key, uint64_t item, uint64_t component) {
+  return row_uniform(counter_row(key, item), component);
+}
+
+DRIFT_HOST_DEVICE double counter_normal(const CounterKey& key, uint64_t item, uint64_t component) {
+  return row_normal(counter_row(key, item), component);
 }
 
 // The one source of generator noise: rows [first_item, first_item + rows) of a float32 noise
@@ -52,8 +65,10 @@ DRIFT_HOST_DEVICE double counter_normal(const CounterKey& key, uint64_t item, ui
 // the same values for molecule ID r (replica_kernels), drift-sample for conformation r, the
 // trainer for row r of a step's batch.
 inline void fill_normal_rows(const CounterKey& key, uint64_t first_item, int64_t rows, int64_t cols, float* out) {
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c) out[r * cols + c] = static_cast<float>(counter_normal(key, first_item + r, c));
+  for (int64_t r = 0; r < rows; ++r) {
+    const uint64_t row = counter_row(key, first_item + r);
+    for (int64_t c = 0; c < cols; ++c) out[r * cols + c] = static_cast<float>(row_normal(row, c));
+  }
 }
 
 // Index in [0, n) of item `item`: floor(u n) with u uniform in (0, 1).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # fix drift/boltzmann under MPI: the same seed gives the same samples (positions and energies)
-# on 1, 2, 3, 4 and 8 ranks (13 x 13 x 7 = 1183 replicas, so that subdomain faces cut molecules; each rank generates the molecules it owns, in padded
-# chunks of 256, and molecules that straddle subdomains travel to their owners and back), and
+# on 1, 2, 3, 4 and 8 ranks (13 x 13 x 7 = 1183 replicas, so that subdomain faces cut molecules;
+# each rank generates the molecules it owns, in padded chunks of 1024 rows, and 100 rows on 1 and 3
+# ranks, and molecules that straddle subdomains travel to their owners and back), and
 # '-partition 2x1' gives partition 0 the single-partition stream and partition 1 another one.
 # Mutations that make it fail: skipping the fragments in DriftMoleculeExchange::scatter (atoms of
 # straddlers keep their old positions: tried, "2 ranks differ"); every rank that holds a fragment
@@ -48,7 +49,14 @@ for np in 2 3 4 8; do
   fi
   echo "  $np ranks: same samples, $split straddling placements over 3 batches"
 done
-echo "decomposition invariance: 1, 2, 3, 4 and 8 ranks give the same $frames samples"
+# A small chunk: several padded chunks per rank, and the rows of a chunk are other molecules on
+# each rank count. Mutation that fails it: a chunk's noise or rotation drawn by the row's place in
+# the chunk instead of the molecule ID.
+run 1 c1 -var chunk 100
+run 3 c3 -var chunk 100
+same c1.xyz c3.xyz || { echo "FAIL: chunk 100: 3 ranks differ from 1 rank"; exit 1; }
+grep -q "100 rows per generator call" c1.log || { echo "FAIL: the log does not report chunk 100"; exit 1; }
+echo "decomposition invariance: 1, 2, 3, 4 and 8 ranks give the same $frames samples (and 1, 3 ranks at chunk 100)"
 
 # Stein weights and resampling: the same weights (to 1e-9) and the same resampled positions and
 # velocities on 1, 2 and 4 ranks (fails if the picks depend on the ranks or on the order of the

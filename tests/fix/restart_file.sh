@@ -31,6 +31,15 @@ run "$SRC/tests/fix/in.restart-resume" -var rest 2 || { cat run.out; fail "resta
 cmp -s samples.xyz full.xyz || fail "a torn last frame was not dropped ($(frames samples.xyz) samples)"
 echo "ok: a torn last frame is dropped"
 
+# Another chunk after the restart: the samples differ from the uninterrupted run's, and the
+# warning says so and how to continue them (mutation that fails it: the chunk left out of the
+# restart data, or not compared in restart()).
+run "$SRC/tests/fix/in.restart-part" -var first 2 -var after 0 || fail "first part failed"
+run "$SRC/tests/fix/in.restart-resume" -var rest 2 -var chunk 100 || { cat run.out; fail "restarted run with chunk 100 failed"; }
+grep -q "the restart file was written with chunk 1024, this fix has chunk 100" run.out \
+  || { cat run.out; fail "no warning that the chunk changed across the restart"; }
+echo "ok: a changed chunk is reported"
+
 # Not a samples file: an error naming the file and line; the file is untouched.
 run "$SRC/tests/fix/in.restart-part" -var first 2 -var after 0 || fail "first part failed"
 printf 'notes about this run\n' > samples.xyz

@@ -76,6 +76,8 @@ TEST(FixErrors, SyntaxAndKeywords) {
   expect_error(box + fix_line(test_model(), "colour blue"), "unknown keyword 'colour'");
   expect_error(box + fix_line(test_model(), "setup"), "keyword 'setup' needs a value");
   expect_error(box + fix_line(test_model(), "device tpu"), "device takes cpu or cuda");
+  expect_error(box + fix_line(test_model(), "chunk 0"), "chunk takes the generator's rows per call, auto or 1 to");
+  expect_error(box + fix_line(test_model(), "chunk 99999999"), "chunk takes the generator's rows per call");
 }
 
 TEST(FixErrors, ModelFileMissingCorruptOrNotAGenerator) {

@@ -13,11 +13,12 @@ namespace kmath = Kokkos::Experimental;
 namespace kmath = Kokkos;
 #endif
 
-void ensure_kokkos() {
-  if (Kokkos::is_initialized()) return;
+void ensure_kokkos(int device_index) {
+  if (Kokkos::is_initialized()) return;  // a KOKKOS LAMMPS (or another user) owns the runtime
   Kokkos::InitArguments args;
   args.num_threads = 1;
   args.disable_warnings = true;
+  args.device_id = device_index;  // ignored by host backends
   Kokkos::initialize(args);
   std::atexit([] {
     if (Kokkos::is_initialized()) Kokkos::finalize();
@@ -59,7 +60,8 @@ void fill_noise(const Noise& z, const Keys& keys, const CounterKey& key) {
   const int64_t d = z.extent(1);
   Kokkos::parallel_for(
       "drift::fill_noise", Kokkos::RangePolicy<ExecSpace>(0, z.extent(0)), KOKKOS_LAMBDA(const int64_t m) {
-        for (int64_t k = 0; k < d; ++k) z(m, k) = static_cast<float>(counter_normal(key, keys(m), k));
+        const uint64_t row = counter_row(key, keys(m));
+        for (int64_t k = 0; k < d; ++k) z(m, k) = static_cast<float>(row_normal(row, k));
       });
 }
 
@@ -67,8 +69,9 @@ void random_rotations(const Rotations& r, const Keys& keys, const CounterKey& ke
   Kokkos::parallel_for(
       "drift::random_rotations", Kokkos::RangePolicy<ExecSpace>(0, r.extent(0)), KOKKOS_LAMBDA(const int64_t m) {
         double q[4], norm = 0;
+        const uint64_t row = counter_row(key, keys(m));
         for (int k = 0; k < 4; ++k) {
-          q[k] = counter_normal(key, keys(m), 1000 + k);  // components apart from the noise's
+          q[k] = row_normal(row, 1000 + k);  // components apart from the noise's
           norm += q[k] * q[k];
         }
         norm = kmath::sqrt(norm);
@@ -148,9 +151,10 @@ void thermal_velocities(const Coords& v, const Keys& keys, const CounterKey& key
   const auto masses = mol.masses;
   Kokkos::parallel_for(
       "drift::thermal_velocities", Kokkos::RangePolicy<ExecSpace>(0, v.extent(0)), KOKKOS_LAMBDA(const int64_t m) {
+        const uint64_t row = counter_row(key, keys(m));
         for (int i = 0; i < n; ++i) {
           const double sd = kmath::sqrt(kt_over_mvv2e / masses(i));
-          for (int d = 0; d < 3; ++d) v(m, i, d) = sd * counter_normal(key, keys(m), 2000 + 3 * i + d);
+          for (int d = 0; d < 3; ++d) v(m, i, d) = sd * row_normal(row, 2000 + 3 * i + d);
         }
       });
 }

@@ -24,8 +24,9 @@ using Keys = Kokkos::View<int64_t*, MemSpace>;                             // [M
 using Flags = Kokkos::View<int*, MemSpace>;                                // [M]
 using Scalars = Kokkos::View<double*, MemSpace>;
 
-// Initialises Kokkos (default arguments) unless the host program already has; finalised at exit.
-void ensure_kokkos();
+// Initialises Kokkos unless the host program already has (then its runtime and device are used);
+// finalised at exit. device_index: the GPU of this process in a device build.
+void ensure_kokkos(int device_index = 0);
 
 // The molecule a kernel works on: masses and bonds with their reference lengths, on the device.
 struct MoleculeViews {

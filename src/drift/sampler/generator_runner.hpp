@@ -14,8 +14,9 @@ namespace drift {
 
 class GeneratorRunner {
  public:
-  // device: "cpu" or "cuda" (throws with a clear message when CUDA is not available).
-  GeneratorRunner(const std::string& model_path, const std::string& device, int threads);
+  // device: "cpu" or "cuda" (throws with a clear message when CUDA is not available);
+  // device_index: which CUDA device (taken modulo the number of devices this process sees).
+  GeneratorRunner(const std::string& model_path, const std::string& device, int threads, int device_index = 0);
   ~GeneratorRunner();
   GeneratorRunner(const GeneratorRunner&) = delete;
   GeneratorRunner& operator=(const GeneratorRunner&) = delete;

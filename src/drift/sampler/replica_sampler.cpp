@@ -1,6 +1,7 @@
 #include "drift/sampler/replica_sampler.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <type_traits>
 
 #include "drift/replica/replica_kernels.hpp"
@@ -17,35 +18,45 @@ struct ReplicaSampler::Impl {
   GeneratorRunner runner;
   MoleculeViews mol;
   bool reference_lengths;
+  int64_t chunk;
   // Persistent buffers of one chunk, reused every event.
-  Keys keys{"drift::keys", kChunk};
+  Keys keys;
   Noise noise;
   Coords sample, current, placed, velocities;
-  Rotations rotations{"drift::rotations", kChunk, 3, 3};
-  Vectors centres{"drift::centres", kChunk, 3};
-  Flags valid{"drift::valid", kChunk};
+  Rotations rotations;
+  Vectors centres;
+  Flags valid;
 
-  Impl(const std::string& path, const std::string& device, int threads) : runner(path, device, threads) {
+  Impl(const std::string& path, const SamplerOptions& o)
+      : runner(path, o.device, o.threads, o.device_index), chunk(o.chunk > 0 ? o.chunk : ReplicaSampler::default_chunk(o.device)) {
     const auto& m = runner.manifest();
     reference_lengths = !m.bond_lengths.empty();
     mol = make_molecule_views(m.masses, m.bonds, m.bond_lengths);
     const int n = m.n_atoms;
-    noise = Noise("drift::noise", kChunk, m.noise_dim);
-    sample = Coords("drift::sample", kChunk, n, 3);
-    current = Coords("drift::current", kChunk, n, 3);
-    placed = Coords("drift::placed", kChunk, n, 3);
-    velocities = Coords("drift::velocities", kChunk, n, 3);
+    keys = Keys("drift::keys", chunk);
+    noise = Noise("drift::noise", chunk, m.noise_dim);
+    sample = Coords("drift::sample", chunk, n, 3);
+    current = Coords("drift::current", chunk, n, 3);
+    placed = Coords("drift::placed", chunk, n, 3);
+    velocities = Coords("drift::velocities", chunk, n, 3);
+    rotations = Rotations("drift::rotations", chunk, 3, 3);
+    centres = Vectors("drift::centres", chunk, 3);
+    valid = Flags("drift::valid", chunk);
   }
 };
 
-ReplicaSampler::ReplicaSampler(const std::string& path, const std::string& device, int threads) {
-  ensure_kokkos();
-  impl_ = std::make_unique<Impl>(path, device, threads);
+ReplicaSampler::ReplicaSampler(const std::string& path, const SamplerOptions& options) {
+  if (options.chunk < 0 || options.chunk > kMaxChunk)
+    throw std::invalid_argument("chunk must be between 1 and " + std::to_string(kMaxChunk) + " rows (got " +
+                                std::to_string(options.chunk) + ")");
+  ensure_kokkos(options.device_index);
+  impl_ = std::make_unique<Impl>(path, options);
 }
 
 ReplicaSampler::~ReplicaSampler() = default;
 const Manifest& ReplicaSampler::manifest() const { return impl_->runner.manifest(); }
 const std::string& ReplicaSampler::device() const { return impl_->runner.device(); }
+int64_t ReplicaSampler::chunk() const { return impl_->chunk; }
 bool ReplicaSampler::has_reference_bond_lengths() const { return impl_->reference_lengths; }
 std::string ReplicaSampler::libtorch_version() { return GeneratorRunner::libtorch_version(); }
 
@@ -62,8 +73,9 @@ void ReplicaSampler::sample(const SampleRequest& req, SampleResult& out) {
   auto h_placed = Kokkos::create_mirror_view(s.placed);
   auto h_vel = Kokkos::create_mirror_view(s.velocities);
   auto h_valid = Kokkos::create_mirror_view(s.valid);
-  for (int64_t begin = 0; begin < req.count; begin += kChunk) {
-    const int64_t len = std::min(kChunk, req.count - begin);
+  const int64_t chunk = s.chunk;
+  for (int64_t begin = 0; begin < req.count; begin += chunk) {
+    const int64_t len = std::min(chunk, req.count - begin);
     const Kokkos::pair<int64_t, int64_t> rows(0, len);
     const auto keys = Kokkos::subview(s.keys, rows);
     const auto noise = Kokkos::subview(s.noise, rows, Kokkos::ALL);
@@ -84,7 +96,7 @@ void ReplicaSampler::sample(const SampleRequest& req, SampleResult& out) {
     // ignored): a batch's floating-point result can depend on its size, so a molecule's sample
     // must not depend on how many others its rank happens to generate with it.
     Kokkos::fence();  // the noise kernel has finished before torch reads its memory
-    s.runner.generate(s.noise.data(), s.sample.data(), kChunk, !std::is_same_v<MemSpace, Kokkos::HostSpace>);
+    s.runner.generate(s.noise.data(), s.sample.data(), chunk, !std::is_same_v<MemSpace, Kokkos::HostSpace>);
     out.n_valid += check_validity(valid, sample, s.mol, req.valid_tolerance, req.clash_distance);
     centres_of_mass(centres, current, s.mol);
     if (req.orientation == Orientation::Aligned) {

@@ -4,10 +4,10 @@
 // generator in LibTorch. Host arrays in and out, so callers (the LAMMPS fix, benchmarks, tests)
 // need neither Kokkos nor LibTorch headers of their own beyond this one.
 //
-// Results depend only on (key, molecule ID): the generator always runs on chunks of kChunk rows
-// (a batch's floating-point result can depend on its size; a short last chunk is padded), and
-// every other step is per replica, so any split of the molecules over ranks or calls gives
-// bit-identical samples.
+// Results depend only on (key, molecule ID) for a given chunk size and device: the generator
+// always runs on chunks of `chunk` rows (a batch's floating-point result can depend on its size;
+// a short last chunk is padded), and every other step is per replica, so any split of the
+// molecules over ranks or calls gives bit-identical samples.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -42,14 +42,27 @@ struct SampleResult {
   int64_t n_valid = 0;
 };
 
+struct SamplerOptions {
+  std::string device = "cpu";  // "cpu" or "cuda"
+  int device_index = 0;        // the CUDA device of this process (the fix: its node-local rank's)
+  int threads = 0;             // LibTorch CPU threads; 0 keeps LibTorch's setting
+  int64_t chunk = 0;           // generator rows per call; 0: default_chunk(device)
+};
+
 class ReplicaSampler {
  public:
-  // Small enough that 1024 replicas keep 4 ranks busy, large enough for efficient layers.
-  static constexpr int64_t kChunk = 256;
-  ReplicaSampler(const std::string& model_path, const std::string& device, int threads);
+  // Rows per generator call. On one CPU thread the ethanol generator reaches its plateau rate at
+  // 1024 rows (drift-bench BM_RunnerGenerate: 256 rows 141k samples/s, 512 187k, 1024 and 8192
+  // 193k); a GPU needs tens of thousands of rows to be busy. A rank with fewer molecules still
+  // pays one whole chunk per event: many ranks with few molecules each want a smaller chunk.
+  static int64_t default_chunk(const std::string& device) { return device == "cuda" ? 65536 : 1024; }
+  static constexpr int64_t kMaxChunk = int64_t(1) << 22;
+
+  ReplicaSampler(const std::string& model_path, const SamplerOptions& options);
   ~ReplicaSampler();
   const Manifest& manifest() const;
   const std::string& device() const;
+  int64_t chunk() const;
   // Samples every replica of the request; `result` vectors are resized.
   void sample(const SampleRequest& request, SampleResult& result);
   // Bond lengths the validity check compares with (manifest bond_lengths, else none).
