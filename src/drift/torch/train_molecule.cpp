@@ -269,22 +269,23 @@ TrainSummary train_from_config(const TrainConfig& cfg, const TrainRun& run) {
     }
   }
   if (cfg.space == "coord") {
-    problem.groups.push_back({"coord", 1.0, torch::Tensor()});
+    FeatureGroup g;
+    g.name = "coord";
+    problem.groups.push_back(g);
   } else {
     for (const auto& [name, group] : cfg.feature_groups) {
+      FeatureGroup g;
+      g.name = name;
+      g.weight = group.weight;
+      g.standardise = group.standardise;
+      g.temperatures = group.kernel_temperatures;
       if (group.energy) {
-        FeatureGroup g{name, group.weight, torch::Tensor()};
-        g.standardise = group.standardise;
-        g.temperatures = group.kernel_temperatures;
         g.scalar = energy_feature(cfg, topo, beta, problem.positives, quiet);
         problem.groups.push_back(g);
         continue;
       }
       if (!group.torsions.empty()) {
-        FeatureGroup g{name, group.weight, torch::Tensor()};
         g.torsions = torsion_feature_map(topo, group.torsions, group.harmonics);
-        g.standardise = group.standardise;
-        g.temperatures = group.kernel_temperatures;
         if (!g.torsions.quads.defined())
           throw std::runtime_error(cfg.source + ": feature_groups." + name + ": the molecule of " + cfg.resolve(cfg.molecule) +
                                    (group.torsions == "backbone" ? " has no peptide backbone (phi, psi)"
@@ -293,8 +294,10 @@ TrainSummary train_from_config(const TrainConfig& cfg, const TrainRun& run) {
         continue;
       }
       const auto pairs = group_pairs(topo, group.pairs);
-      if (!pairs.empty())
-        problem.groups.push_back({name, group.weight, pair_tensor(pairs), group.standardise, group.kernel_temperatures});
+      if (!pairs.empty()) {
+        g.pairs = pair_tensor(pairs);
+        problem.groups.push_back(g);
+      }
     }
   }
 
