@@ -258,9 +258,17 @@ void FixDriftBoltzmann::init()
   if (!sampler->has_reference_bond_lengths() && comm->me == 0)
     error->warning(FLERR, "Fix drift/boltzmann: {} has no bond_lengths in its manifest: the valid fraction checks clashes only", model_path);
 
+  // Other instances (the /kk styles included): disjoint groups, their own samples files, and one
+  // LibTorch thread count (torch::set_num_threads is process-wide: the last fix created sets it).
   for (int i = 0; i < modify->nfix; i++) {
-    Fix *other = modify->fix[i];
-    if (other == this || strcmp(other->style, style) != 0) continue;
+    auto *other = dynamic_cast<FixDriftBoltzmann *>(modify->fix[i]);
+    if (!other || other == this) continue;
+    if (!output_path.empty() && output_path == other->output_path)
+      error->all(FLERR, "Fix drift/boltzmann {} and {} both write samples to {}: give each fix its own 'file'", id,
+                 other->id, output_path);
+    if (other->threads != threads && comm->me == 0)
+      error->warning(FLERR, "Fix drift/boltzmann {} asks for {} LibTorch threads and {} for {}: the count is one per "
+                            "process, and the fix created last sets it", id, threads, other->id, other->threads);
     int overlap = 0;
     for (int j = 0; j < atom->nlocal; j++)
       if ((atom->mask[j] & groupbit) && (atom->mask[j] & other->groupbit)) overlap = 1;

@@ -13,7 +13,9 @@
 #        tools/ship-models.sh --molecule alanine-dipeptide fi-dist-std-tor-energy
 # Nothing in potentials/ changes unless every variant ships: models, cards and the reference subset
 # are written to a scratch folder and moved in together at the end.
-# DRIFT_STUDY_OUT (default out/MOLECULE-study) and DRIFT_POTENTIALS (default potentials/) move them.
+# DRIFT_STUDY_OUT (default out/MOLECULE-study) and DRIFT_POTENTIALS (default potentials/) move them;
+# DRIFT_MADE_BY (default "tools/study.sh MOLECULE") is what the card says made the training data
+# (tools/butane-demo-model.sh sets both for its short MD in out/butane-demo).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${DRIFT_BUILD_DIR:-$ROOT/build}"
@@ -29,6 +31,10 @@ WINDOW_MD="" WINDOW_LABEL=""
 # shellcheck source=/dev/null
 source "$EX/study.conf"
 OUT="${DRIFT_STUDY_OUT:-$ROOT/out/$MOLECULE-study}"
+# The card names the files that made it: the study folder as given (relative to the repository
+# when inside it), and the command that made the training data.
+OUT_SHOWN="${OUT#"$ROOT"/}"
+MADE_BY="${DRIFT_MADE_BY:-tools/study.sh $MOLECULE}"
 POT="${DRIFT_POTENTIALS:-$ROOT/potentials}"
 command -v python3 >/dev/null || { echo "ship-models: needs python3 to read the manifest inside the model (apt-get install python3)" >&2; exit 2; }
 # The manifest drift-train stores inside the TorchScript archive (a zip): <archive>/extra/manifest.yaml.
@@ -96,12 +102,12 @@ for v in "$@"; do
     echo "molecule_data: $DATA"
     echo "reference: $REF_NAME"
     echo "config: examples/$MOLECULE/train/$v.yaml"
-    echo "training_data: $(basename "$data_path" .dump), $conformations conformations (tools/study.sh $MOLECULE, out/$MOLECULE-study/md/$(basename "$data_path"))"
+    echo "training_data: $(basename "$data_path" .dump), $conformations conformations ($MADE_BY, $OUT_SHOWN/md/$(basename "$data_path"))"
     echo "target_temperature_K: $T_TARGET"
     echo "$manifest" | grep -E '^(libtorch_version|trainer_version):'
     echo "manifest_method:  # the method block of the manifest inside the model"
     echo "$manifest" | sed -n '/^method:/,/^[a-z]/p' | grep -E '^  '
-    echo "metrics:  # 10000 samples from fix drift/boltzmann (in.sample, seed 1) vs reference MD $T_TARGET K (out/$MOLECULE-study/md/reference.dump)"
+    echo "metrics:  # 10000 samples from fix drift/boltzmann (in.sample, seed 1) vs reference MD $T_TARGET K ($OUT_SHOWN/md/reference.dump)"
     echo "  valid@0.1: $(row "$WORK/full.md" "$v" 4)"
     echo "  valid@0.2: $(row "$WORK/full.md" "$v" 5)"
     echo "  bond_mae_angstrom: $(row "$WORK/full.md" "$v" 6)"

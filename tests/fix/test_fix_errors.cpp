@@ -114,6 +114,11 @@ TEST(FixErrors, MoleculesMustMatchTheModel) {
                "atoms outside group part belong to molecules of the group");
   expect_error(box + fix_line(test_model()) + "fix t all drift/boltzmann 1 " + test_model() + " seed 3\nrun 0\n",
                "act on the same atoms");
+  // Two fixes on disjoint molecules writing one file would interleave their frames (mutation that
+  // fails it: the output-path comparison in init() removed; the run then succeeds).
+  expect_error(box + "group a molecule 1 2\ngroup b molecule 3 4\nfix s a drift/boltzmann 1 " + test_model() +
+                   " seed 2 file samples.xyz\nfix t b drift/boltzmann 1 " + test_model() + " seed 3 file samples.xyz\nrun 0\n",
+               "Fix drift/boltzmann s and t both write samples to samples.xyz: give each fix its own 'file'");
 }
 
 // 'types' maps the box's LAMMPS types to elements (as pair_coeff * * does), so a box numbered
