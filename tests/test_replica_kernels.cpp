@@ -80,15 +80,23 @@ TEST(ReplicaKernels, NoiseIsStandardNormalAndAPureFunctionOfTheKey) {
   }
 }
 
-// The kernels hash a molecule's key once per row (counter_row) and a component per value: the
-// numbers must stay those of the documented chain, value for value (python/lammps_drift/rng.py,
-// an independent numpy version, gives these). Mutation that fails it: row_uniform hashing
-// `row + component` instead of `row ^ component`, or counter_row skipping the stream.
-TEST(CounterRng, RowHashingGivesTheDocumentedChainsValues) {
+// The kernels hash a molecule's key once per row (counter_row) and draw normals in Box-Muller
+// pairs (row_normals): the numbers must stay those of the documented chain, value for value
+// (python/lammps_drift/rng.py, an independent numpy version, gives these), whatever component a
+// run of normals starts at. Mutations that fail it: row_uniform hashing `row + component` instead
+// of `row ^ component`; counter_row skipping the stream; sin and cos swapped in row_normals (tried:
+// fails); row_normals starting an odd first component with the cosine.
+TEST(CounterRng, RowHashingAndPairsGiveTheDocumentedChainsValues) {
   const CounterKey key{7, 2, 5};
-  EXPECT_DOUBLE_EQ(counter_normal(key, 11, 1003), -0.8847802679272629);
+  EXPECT_DOUBLE_EQ(counter_normal(key, 11, 1003), 1.0888917726635199);
+  EXPECT_DOUBLE_EQ(counter_normal(key, 11, 1002), -0.2779403513208857);
   EXPECT_DOUBLE_EQ(counter_uniform(key, 11, 3), 0.7132818996103851);
-  EXPECT_EQ(row_normal(counter_row(key, 11), 1003), counter_normal(key, 11, 1003));
+  const uint64_t row = counter_row(key, 11);
+  for (uint64_t first : {0, 1, 999, 1000}) {
+    double z[7];
+    row_normals(row, first, 7, [&](int64_t k, double v) { z[k] = v; });
+    for (int k = 0; k < 7; ++k) EXPECT_EQ(z[k], counter_normal(key, 11, first + k)) << "first " << first << " k " << k;
+  }
 }
 
 TEST(ReplicaKernels, RandomRotationsAreProperAndUniform) {

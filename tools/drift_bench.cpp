@@ -186,7 +186,7 @@ void BM_TrainStep(benchmark::State& state) {
   TrainStepSetup t(b);
   for (auto _ : state) {
     const auto fx = t.dist(t.gen.forward(torch::randn({b, 32})));
-    const auto field = drift::drifting_field({fx.detach(), t.data, {}, {}}, drift::FieldSettings{});
+    const auto field = drift::drifting_field({fx.detach(), t.data, {}, {}, {}, 0}, drift::FieldSettings{});
     const auto loss = (fx / field.feature_scale - (fx.detach() / field.feature_scale + field.drift)).pow(2).mean();
     loss.backward();
   }
@@ -223,7 +223,7 @@ void BM_TrainStepChunked(benchmark::State& state) {
     torch::Tensor loss = torch::zeros({});
     for (int64_t r = 0; r < b; r += chunk) {
       const auto mine = fx.slice(0, r, r + chunk);
-      const auto field = drift::drifting_field({mine.detach(), t.data.slice(0, r, r + chunk), {}, {}}, drift::FieldSettings{});
+      const auto field = drift::drifting_field({mine.detach(), t.data.slice(0, r, r + chunk), {}, {}, {}, 0}, drift::FieldSettings{});
       loss = loss + (mine / field.feature_scale - (mine.detach() / field.feature_scale + field.drift)).pow(2).sum() / fx.numel();
     }
     loss.backward();
@@ -239,7 +239,7 @@ void BM_DriftingField(benchmark::State& state) {
   const int64_t b = state.range(0);
   torch::manual_seed(0);
   const auto generated = torch::rand({b, 36}) + 1.0;
-  drift::FieldInput in{generated, torch::rand({b, 36}) + 1.0, {}, {}};
+  drift::FieldInput in{generated, torch::rand({b, 36}) + 1.0, {}, {}, {}, 0};
   if (state.range(1)) in.log_weights = torch::zeros({b});
   for (auto _ : state) benchmark::DoNotOptimize(drift::drifting_field(in, drift::FieldSettings{}).drift);
   state.counters["fields/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);

@@ -1,8 +1,8 @@
 """The generator noise of lammps-drift, value for value: src/drift/counter_rng.hpp in numpy.
 
 Every value is a pure function of (seed, stream, event, item, component): splitmix64 finalisers
-chained over the key words, 53-bit uniforms in (0, 1), and Box-Muller normals in float64 cast to
-float32 (drift::fill_normal_rows). drift-sample draws conformation k (k = 1, 2, ...) from item k
+chained over the key words, 53-bit uniforms in (0, 1), and Box-Muller normals (both of each
+pair) in float64 cast to float32 (drift::fill_normal_rows). drift-sample draws conformation k (k = 1, 2, ...) from item k
 of the key (seed, stream 0, event 0); fix drift/boltzmann draws the same for molecule ID k at its
 first event on the first partition.
 """
@@ -50,19 +50,23 @@ def counter_uniform(seed, item, component, stream=0, event=0):
 
 
 def counter_normal(seed, item, component, stream=0, event=0):
-    """drift::counter_normal: component c uses the uniforms 2c and 2c + 1 (Box-Muller), float64.
+    """drift::counter_normal, float64: components 2q and 2q + 1 are the Box-Muller pair of the
+    uniforms 2q and 2q + 1, sqrt(-2 log u1) times cos(2 pi u2) and sin(2 pi u2).
 
-    log and cos go through Python's math module (the C library's functions, the ones the C++ code
-    calls), element by element: numpy's vectorised log/cos may differ from them in the last bit.
+    log, cos and sin go through Python's math module (the C library's functions, the ones the C++
+    code calls), element by element: numpy's vectorised versions may differ from them in the last bit.
     """
     component = np.asarray(component, dtype=np.uint64)
-    u1 = counter_uniform(seed, item, component * np.uint64(2), stream, event)
-    u2 = counter_uniform(seed, item, component * np.uint64(2) + np.uint64(1), stream, event)
-    u1, u2 = np.broadcast_arrays(u1, u2)
-    log, cos = math.log, math.cos
+    even = component & ~np.uint64(1)
+    u1 = counter_uniform(seed, item, even, stream, event)
+    u2 = counter_uniform(seed, item, even + np.uint64(1), stream, event)
+    odd = (component & np.uint64(1)).astype(bool)
+    u1, u2, odd = np.broadcast_arrays(u1, u2, odd)
+    log, cos, sin = math.log, math.cos, math.sin
     r = np.fromiter((log(u) for u in u1.ravel()), dtype=np.float64, count=u1.size).reshape(u1.shape)
-    c = np.fromiter((cos(6.283185307179586 * u) for u in u2.ravel()), dtype=np.float64, count=u2.size).reshape(u2.shape)
-    return np.sqrt(-2.0 * r) * c
+    t = np.fromiter(((sin if o else cos)(6.283185307179586 * u) for u, o in zip(u2.ravel(), odd.ravel())),
+                    dtype=np.float64, count=u2.size).reshape(u2.shape)
+    return np.sqrt(-2.0 * r) * t
 
 
 def fill_normal_rows(seed, first_item, rows, cols, stream=0, event=0):

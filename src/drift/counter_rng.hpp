@@ -45,11 +45,34 @@ DRIFT_HOST_DEVICE double row_uniform(uint64_t row, uint64_t component) {
   return (static_cast<double>(splitmix64(row ^ component) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
 }
 
-// Standard normal from a row hash; component c uses the uniforms 2c and 2c + 1.
+// Standard normal from a row hash. Components 2q and 2q + 1 are the two Box-Muller normals of
+// the uniforms 2q and 2q + 1 (r cos t and r sin t), so that a row costs one log and one sincos per
+// pair of normals (row_normals).
 DRIFT_HOST_DEVICE double row_normal(uint64_t row, uint64_t component) {
-  const double u1 = row_uniform(row, 2 * component);
-  const double u2 = row_uniform(row, 2 * component + 1);
-  return ::sqrt(-2.0 * ::log(u1)) * ::cos(6.283185307179586 * u2);  // C functions: device-callable
+  const uint64_t even = component & ~uint64_t(1);
+  const double r = ::sqrt(-2.0 * ::log(row_uniform(row, even)));
+  const double t = 6.283185307179586 * row_uniform(row, even + 1);
+  return r * ((component & 1) ? ::sin(t) : ::cos(t));  // C functions: device-callable
+}
+
+// out(k, value) for the normals of components first, ..., first + count - 1 of a row, equal value
+// for value to row_normal (glibc's and CUDA's sincos give sin's and cos's bits).
+template <class Out>
+DRIFT_HOST_DEVICE void row_normals(uint64_t row, uint64_t first, int64_t count, Out&& out) {
+  int64_t k = 0;
+  if ((first & 1) && count > 0) {
+    out(0, row_normal(row, first));
+    k = 1;
+  }
+  for (; k + 1 < count; k += 2) {
+    const uint64_t even = first + k;
+    const double r = ::sqrt(-2.0 * ::log(row_uniform(row, even)));
+    double s, c;
+    ::sincos(6.283185307179586 * row_uniform(row, even + 1), &s, &c);
+    out(k, r * c);
+    out(k + 1, r * s);
+  }
+  if (k < count) out(k, row_normal(row, first + k));
 }
 
 DRIFT_HOST_DEVICE double counter_uniform(const CounterKey& key, uint64_t item, uint64_t component) {
@@ -66,8 +89,8 @@ DRIFT_HOST_DEVICE double counter_normal(const CounterKey& key, uint64_t item, ui
 // trainer for row r of a step's batch.
 inline void fill_normal_rows(const CounterKey& key, uint64_t first_item, int64_t rows, int64_t cols, float* out) {
   for (int64_t r = 0; r < rows; ++r) {
-    const uint64_t row = counter_row(key, first_item + r);
-    for (int64_t c = 0; c < cols; ++c) out[r * cols + c] = static_cast<float>(row_normal(row, c));
+    float* line = out + r * cols;
+    row_normals(counter_row(key, first_item + r), 0, cols, [line](int64_t c, double z) { line[c] = static_cast<float>(z); });
   }
 }
 

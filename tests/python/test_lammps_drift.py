@@ -166,20 +166,21 @@ class LammpsDriftTest(unittest.TestCase):
         self.assertEqual(g.temperature, 500.0)
 
     # Mutations that fail it: any change to splitmix64's constants or shifts, counter_normal using
-    # uniforms c and c + 1 instead of 2c and 2c + 1 (tried: fails), a sin instead of cos, the seed
-    # ignored. Not caught, and cannot be: numpy's vectorised log/cos instead of the C library's differ
-    # in the last bit of float64 but gave the same float32 noise on 640,000 of 640,000 values.
+    # uniforms 2c and 2c + 1 for component c (the unpaired scheme; tried: fails), sin and cos
+    # swapped within a pair, the seed ignored. Not caught, and cannot be: numpy's vectorised
+    # log/cos instead of the C library's differ in the last bit of float64 but gave the same float32
+    # noise on 640,000 of 640,000 values.
     def test_noise_equals_cpp_fill_normal_rows(self):
         # float32 values of drift::fill_normal_rows (src/drift/counter_rng.hpp compiled with g++ -O3).
-        expected = np.array([[2.1338846683502197, 1.4514005184173584, -0.15358544886112213, -0.2121874839067459],
-                             [-0.23687303066253662, -1.4481573104858398, -0.0009474679827690125, 0.4869113564491272]],
+        expected = np.array([[2.1338846683502197, -0.75509434938430786, 1.4514005184173584, -0.38538748025894165],
+                             [-0.23687303066253662, -1.561758279800415, -1.4481573104858398, -0.58561700582504272]],
                             dtype=np.float32)
         z = self.g.noise(2, 7)
         self.assertEqual(z.dtype, np.float32)
         self.assertEqual(z.shape, (2, 32))
         np.testing.assert_array_equal(z[:, :4], expected)
         wrapped = ld.fill_normal_rows(2**64 - 1, 1000, 1, 3)
-        np.testing.assert_array_equal(wrapped, np.array([[-1.4400172233581543, 0.8147772550582886, -0.719897985458374]],
+        np.testing.assert_array_equal(wrapped, np.array([[-1.4400172233581543, -0.22224012017250061, 0.81477725505828857]],
                                                         dtype=np.float32))
         np.testing.assert_array_equal(self.g.noise(3, 7, first=2), self.g.noise(4, 7)[1:])
 

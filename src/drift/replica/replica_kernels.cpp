@@ -60,8 +60,7 @@ void fill_noise(const Noise& z, const Keys& keys, const CounterKey& key) {
   const int64_t d = z.extent(1);
   Kokkos::parallel_for(
       "drift::fill_noise", Kokkos::RangePolicy<ExecSpace>(0, z.extent(0)), KOKKOS_LAMBDA(const int64_t m) {
-        const uint64_t row = counter_row(key, keys(m));
-        for (int64_t k = 0; k < d; ++k) z(m, k) = static_cast<float>(row_normal(row, k));
+        row_normals(counter_row(key, keys(m)), 0, d, [&](int64_t k, double v) { z(m, k) = static_cast<float>(v); });
       });
 }
 
@@ -69,11 +68,9 @@ void random_rotations(const Rotations& r, const Keys& keys, const CounterKey& ke
   Kokkos::parallel_for(
       "drift::random_rotations", Kokkos::RangePolicy<ExecSpace>(0, r.extent(0)), KOKKOS_LAMBDA(const int64_t m) {
         double q[4], norm = 0;
-        const uint64_t row = counter_row(key, keys(m));
-        for (int k = 0; k < 4; ++k) {
-          q[k] = row_normal(row, 1000 + k);  // components apart from the noise's
-          norm += q[k] * q[k];
-        }
+        // components apart from the noise's
+        row_normals(counter_row(key, keys(m)), 1000, 4, [&](int64_t k, double v) { q[k] = v; });
+        for (int k = 0; k < 4; ++k) norm += q[k] * q[k];
         norm = kmath::sqrt(norm);
         for (int k = 0; k < 4; ++k) q[k] /= norm;
         double rm[3][3];
@@ -151,10 +148,10 @@ void thermal_velocities(const Coords& v, const Keys& keys, const CounterKey& key
   const auto masses = mol.masses;
   Kokkos::parallel_for(
       "drift::thermal_velocities", Kokkos::RangePolicy<ExecSpace>(0, v.extent(0)), KOKKOS_LAMBDA(const int64_t m) {
-        const uint64_t row = counter_row(key, keys(m));
+        row_normals(counter_row(key, keys(m)), 2000, 3 * n, [&](int64_t k, double z) { v(m, k / 3, k % 3) = z; });
         for (int i = 0; i < n; ++i) {
           const double sd = kmath::sqrt(kt_over_mvv2e / masses(i));
-          for (int d = 0; d < 3; ++d) v(m, i, d) = sd * row_normal(row, 2000 + 3 * i + d);
+          for (int d = 0; d < 3; ++d) v(m, i, d) *= sd;
         }
       });
 }
