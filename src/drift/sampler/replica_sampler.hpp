@@ -51,10 +51,11 @@ struct SamplerOptions {
 
 class ReplicaSampler {
  public:
-  // Rows per generator call. On one CPU thread the ethanol generator reaches its plateau rate at
-  // 1024 rows (drift-bench BM_RunnerGenerate: 256 rows 141k samples/s, 512 187k, 1024 and 8192
-  // 193k); a GPU needs tens of thousands of rows to be busy. A rank with fewer molecules still
-  // pays one whole chunk per event: many ranks with few molecules each want a smaller chunk.
+  // Rows per generator call. On one CPU thread the ethanol generator is 9% slower per sample at
+  // 256 rows than at 1024, where it reaches its plateau (drift-bench BM_RunnerGenerate, medians of
+  // 3: 187k samples/s at 256 rows, 197k at 512, 205k at 1024, 197k at 8192); a GPU needs tens of
+  // thousands of rows to be busy. A rank with fewer molecules still pays one whole chunk per
+  // event: many ranks with few molecules each want a smaller chunk.
   static int64_t default_chunk(const std::string& device) { return device == "cuda" ? 65536 : 1024; }
   static constexpr int64_t kMaxChunk = int64_t(1) << 22;
 
