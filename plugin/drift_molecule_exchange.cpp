@@ -5,6 +5,7 @@
 #include "drift_molecule_exchange.h"
 
 #include "atom.h"
+#include "atom_masks.h"
 #include "comm.h"
 #include "domain.h"
 #include "error.h"
@@ -49,15 +50,31 @@ DriftMoleculeExchange::DriftMoleculeExchange(LAMMPS *lmp, int groupbit, int nato
 {
 }
 
+DriftAtomArrays DriftMoleculeExchange::atom_arrays(unsigned int read, unsigned int write)
+{
+  if (access_) return access_->arrays(read, write);
+  DriftAtomArrays arr;
+  arr.mask = atom->mask;
+  arr.tag = atom->tag;
+  arr.molecule = atom->molecule;
+  arr.type = atom->type;
+  arr.x = atom->x ? atom->x[0] : nullptr;
+  arr.v = atom->v ? atom->v[0] : nullptr;
+  arr.f = atom->f ? atom->f[0] : nullptr;
+  arr.image = atom->image;
+  return arr;
+}
+
 bigint DriftMoleculeExchange::atoms_outside_group()
 {
+  const DriftAtomArrays arr = atom_arrays(MASK_MASK | MOLECULE_MASK, 0);
   struct Tally {
     tagint mol;
     int inside, outside;
   };
   std::vector<std::pair<tagint, bool>> local;
   for (int i = 0; i < atom->nlocal; i++)
-    if (atom->molecule[i] != 0) local.push_back({atom->molecule[i], (atom->mask[i] & groupbit_) != 0});
+    if (arr.molecule[i] != 0) local.push_back({arr.molecule[i], (arr.mask[i] & groupbit_) != 0});
   std::sort(local.begin(), local.end());
   std::vector<Tally> tallies;
   std::vector<int> homes;
@@ -204,6 +221,8 @@ void DriftMoleculeExchange::gather(const Fields &fields)
   const int me = comm->me, nprocs = comm->nprocs;
   const int nlocal = atom->nlocal;
   const int n = natoms_;
+  const DriftAtomArrays arr =
+      atom_arrays(MASK_MASK | MOLECULE_MASK | TAG_MASK | TYPE_MASK | X_MASK | IMAGE_MASK | (fields.forces ? F_MASK : 0), 0);
 
   // This rank's group atoms by (molecule, ID).
   struct LocalAtom {
@@ -213,7 +232,7 @@ void DriftMoleculeExchange::gather(const Fields &fields)
   std::vector<LocalAtom> local;
   local.reserve(nlocal);
   for (int i = 0; i < nlocal; i++)
-    if (atom->mask[i] & groupbit_) local.push_back({atom->molecule[i], atom->tag[i], i});
+    if (arr.mask[i] & groupbit_) local.push_back({arr.molecule[i], arr.tag[i], i});
   std::sort(local.begin(), local.end(),
             [](const LocalAtom &a, const LocalAtom &b) { return a.mol != b.mol ? a.mol < b.mol : a.tag < b.tag; });
 
@@ -268,10 +287,10 @@ void DriftMoleculeExchange::gather(const Fields &fields)
 
   // Fragments travel to their owners; the owner's own fragments become records with the rest.
   auto record = [&](int i) {
-    Record r{atom->molecule[i], atom->tag[i], atom->type[i], i, me, {0, 0, 0}, {0, 0, 0}, 0};
-    domain->unmap(atom->x[i], atom->image[i], r.x);
+    Record r{arr.molecule[i], arr.tag[i], arr.type[i], i, me, {0, 0, 0}, {0, 0, 0}, 0};
+    domain->unmap(&arr.x[3 * i], arr.image[i], r.x);
     if (fields.forces)
-      for (int c = 0; c < 3; c++) r.f[c] = atom->f[i][c];
+      for (int c = 0; c < 3; c++) r.f[c] = arr.f[3 * i + c];
     if (fields.peratom) r.peratom = fields.peratom[i];
     return r;
   };
@@ -346,12 +365,12 @@ void DriftMoleculeExchange::gather(const Fields &fields)
         const int i = local[a + j].i;
         const size_t s = s0 + j;
         tags_[s] = local[a + j].tag;
-        types_[s] = atom->type[i];
+        types_[s] = arr.type[i];
         local_index_[s] = i;
         remote_rank_[s] = me;
-        domain->unmap(atom->x[i], atom->image[i], &x_[3 * s]);
+        domain->unmap(&arr.x[3 * i], arr.image[i], &x_[3 * s]);
         if (fields.forces)
-          for (int c = 0; c < 3; c++) f_[3 * s + c] = atom->f[i][c];
+          for (int c = 0; c < 3; c++) f_[3 * s + c] = arr.f[3 * i + c];
         if (fields.peratom) peratom_[s] = fields.peratom[i];
       }
     } else {
@@ -386,17 +405,19 @@ void DriftMoleculeExchange::gather(const Fields &fields)
 
 void DriftMoleculeExchange::scatter(const double *placed, const double *velocities)
 {
-  double **x = atom->x;
-  double **v = atom->v;
-  imageint *image = atom->image;
+  const unsigned int written = X_MASK | IMAGE_MASK | (velocities ? V_MASK : 0);
+  const DriftAtomArrays arr = atom_arrays(0, written);
+  double *x = arr.x;
+  double *v = arr.v;
+  imageint *image = arr.image;
   const int nlocal = atom->nlocal;
   const imageint centre_image = ((imageint) IMGMAX << IMG2BITS) | ((imageint) IMGMAX << IMGBITS) | IMGMAX;
   auto put = [&](int i, const double *xs, const double *vs) {
-    for (int c = 0; c < 3; c++) x[i][c] = xs[c];
+    for (int c = 0; c < 3; c++) x[3 * i + c] = xs[c];
     image[i] = centre_image;
-    domain->remap(x[i], image[i]);
+    domain->remap(&x[3 * i], image[i]);
     if (vs)
-      for (int c = 0; c < 3; c++) v[i][c] = vs[c];
+      for (int c = 0; c < 3; c++) v[3 * i + c] = vs[c];
   };
   std::vector<PlacedDatum> outgoing, incoming;
   std::vector<int> destinations;
@@ -419,4 +440,5 @@ void DriftMoleculeExchange::scatter(const double *placed, const double *velociti
       error->one(FLERR, "{}: internal error: atom {} left this rank before its sample was placed", style_, d.tag);
     put(i, d.x, velocities ? d.v : nullptr);
   }
+  if (access_) access_->modified(written);
 }

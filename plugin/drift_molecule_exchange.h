@@ -14,6 +14,30 @@
 
 namespace LAMMPS_NS {
 
+// The per-atom arrays gather() reads and scatter() writes (x, v, f: [nlocal][3], contiguous).
+struct DriftAtomArrays {
+  const int *mask = nullptr;
+  const tagint *tag = nullptr;
+  const tagint *molecule = nullptr;
+  const int *type = nullptr;
+  double *x = nullptr;
+  double *v = nullptr;
+  const double *f = nullptr;
+  imageint *image = nullptr;
+};
+
+// Where those arrays live. Without one, DriftMoleculeExchange uses LAMMPS' host arrays (atom->x, ...);
+// fix drift/boltzmann/kk gives atomKK's views of its execution space, synchronised before they are
+// read and marked modified after they are written (fix_drift_boltzmann_kokkos.h).
+class DriftAtomAccess {
+ public:
+  virtual ~DriftAtomAccess() = default;
+  // Arrays current for `read` and writable for `write` (atom_masks.h bits) until the next call.
+  virtual DriftAtomArrays arrays(unsigned int read, unsigned int write) = 0;
+  // scatter() wrote `written` (atom_masks.h bits) through the last arrays().
+  virtual void modified(unsigned int written) = 0;
+};
+
 // A molecule belongs to the rank that owns its lowest-ID atom. A molecule whose atoms all live on
 // one rank costs no communication; the fragments of a molecule that straddles subdomains travel to
 // its owner (and back) through LAMMPS' Irregular exchange, after a rendezvous on the molecule ID
@@ -33,6 +57,9 @@ class DriftMoleculeExchange : protected Pointers {
   // where each molecule's atoms are).
   DriftMoleculeExchange(class LAMMPS *, int groupbit, int natoms_mol, const std::string &model_label,
                         const std::string &style = "Fix drift/boltzmann");
+
+  // Reads and writes the atoms through `access` from now on (nullptr: LAMMPS' host arrays). Not owned.
+  void set_atom_access(DriftAtomAccess *access) { access_ = access; }
 
   // Atoms outside the group whose molecule has atoms in the group (0: the group holds whole
   // molecules). Collective, same value on every rank.
@@ -86,6 +113,9 @@ class DriftMoleculeExchange : protected Pointers {
   // For each gathered atom: its local index, or -1 when it lives on remote_rank_.
   std::vector<int> local_index_, remote_rank_;
   int64_t bytes_last_ = 0, bytes_total_ = 0, straddlers_last_ = 0;
+  DriftAtomAccess *access_ = nullptr;
+
+  DriftAtomArrays atom_arrays(unsigned int read, unsigned int write);
 
   void count_bytes(int64_t bytes) { bytes_last_ += bytes; bytes_total_ += bytes; }
   bigint ids_to_root(const std::vector<tagint> &ids, std::vector<int> &counts, std::vector<tagint> &ids_in);

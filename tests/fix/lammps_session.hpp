@@ -49,9 +49,9 @@ class LammpsSession {
     try {
       run(commands);
     } catch (LAMMPS_NS::LAMMPSAbortException& e) {
-      return e.message;
+      return e.what();  // what(), not message: protected in LAMMPS since 2023
     } catch (LAMMPS_NS::LAMMPSException& e) {
-      return e.message;
+      return e.what();
     }
     return "";
   }

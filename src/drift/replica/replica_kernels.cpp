@@ -15,10 +15,16 @@ namespace kmath = Kokkos;
 
 void ensure_kokkos(int device_index) {
   if (Kokkos::is_initialized()) return;  // a KOKKOS LAMMPS (or another user) owns the runtime
+#if KOKKOS_VERSION >= 30700
+  // Kokkos 4 (bundled with LAMMPS since 2023) has no InitArguments.
+  Kokkos::InitializationSettings args;
+  args.set_num_threads(1).set_disable_warnings(true).set_device_id(device_index);  // device: ignored by host backends
+#else
   Kokkos::InitArguments args;
   args.num_threads = 1;
   args.disable_warnings = true;
   args.device_id = device_index;  // ignored by host backends
+#endif
   Kokkos::initialize(args);
   std::atexit([] {
     if (Kokkos::is_initialized()) Kokkos::finalize();
