@@ -3,7 +3,7 @@
 // box, and the peak while sampling), and the bytes each rank sends to others per sampling event
 // (counted by the fix, f_ID[14], so the figure is exact on an oversubscribed machine too).
 //   mpirun -np K drift-scale-bench [--molecules 1000,10000,100000,1000000] [--events 5]
-//                                  [--model potentials/ethanol-fi-dist.pt]
+//                                  [--model potentials/ethanol-fi-dist.pt] [--chunk auto]
 //                                  [--data examples/ethanol/ethanol.data --forcefield examples/ethanol/forcefield.lmp]
 // tools/scale-bench.sh runs it for 1, 2, 4 and 8 ranks and prints one table.
 #include "drift/allocator.hpp"
@@ -80,12 +80,14 @@ int main(int argc, char** argv) {
   std::string data = source + "/examples/ethanol/ethanol.data", forcefield = source + "/examples/ethanol/forcefield.lmp";
   std::vector<int> molecules{1000, 10000, 100000, 1000000};
   int events = 5;
+  std::string chunk = "auto";
   bool header = true;
   CLI::App app{"drift-scale-bench: fix drift/boltzmann samples/s, memory and bytes sent per rank against the molecule count"};
   app.add_option("--model", model, "generator (default: potentials/ethanol-fi-dist.pt)");
   app.add_option("--molecules", molecules, "molecule counts")->delimiter(',')->check(CLI::PositiveNumber);
   app.add_option("--events", events, "timed sampling events per count (after 2 untimed ones)")->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--chunk", chunk, "the fix's chunk keyword (generator rows per call: auto or a number)")->capture_default_str();
   app.add_option("--data", data, "LAMMPS data file of one molecule (the model's)")->capture_default_str()->check(CLI::ExistingFile);
   app.add_option("--forcefield", forcefield, "its force-field settings (included before read_data)")
       ->capture_default_str()->check(CLI::ExistingFile);
@@ -107,11 +109,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (me == 0 && header)
-    std::printf("fix drift/boltzmann, %s, energy no, %d timed events per size\n\n"
+    std::printf("fix drift/boltzmann, %s, energy no, chunk %s, %d timed events per size\n\n"
                 "| ranks | molecules | atoms | samples/s | fix's own samples/s (median event) | RSS before sampling (MiB, max rank) | peak while sampling (MiB, max rank) "
                 "| added by sampling (MiB, max rank) | bytes sent per event (max rank) | straddling molecules per event |\n"
                 "|---|---|---|---|---|---|---|---|---|---|\n",
-                data.c_str(), events);
+                data.c_str(), chunk.c_str(), events);
   for (int n : molecules) {
     int nx, ny, nz;
     box_shape(n, nx, ny, nz);
@@ -121,7 +123,7 @@ int main(int argc, char** argv) {
     const std::string setup = "include " + forcefield + "\nread_data " + data + "\nreplicate " + std::to_string(nx) + " " +
                               std::to_string(ny) + " " + std::to_string(nz) +
                               "\nneigh_modify exclude molecule/inter all\nfix s all drift/boltzmann 1 " + model +
-                              " seed 1 energy no\nrun 0 post no\n";
+                              " seed 1 energy no chunk " + chunk + "\nrun 0 post no\n";
     std::istringstream in(setup);
     for (std::string line; std::getline(in, line);) lmp->input->one(line);
     // The box and the model are in memory, nothing has been sampled yet: what sampling adds is
