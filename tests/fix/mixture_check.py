@@ -43,12 +43,18 @@ def fail(message):
     sys.exit(1)
 
 
+def read_lines(path, what):
+    """The lines of a file the check needs, or a failure naming it."""
+    try:
+        with open(path) as f:
+            return f.read().splitlines()
+    except OSError as e:
+        fail(f"cannot read {what} {path}: {e}")
+
+
 def read_data(path):
     """Masses, atoms (in ID order: type), bonds (type, i, j; 1-based) and bond r0 of a data file."""
-    try:
-        lines = open(path).read().splitlines()
-    except OSError as e:
-        fail(f"cannot read data file {path}: {e}")
+    lines = read_lines(path, "data file")
     sections = {}
     name = None
     for line in lines[1:]:
@@ -80,10 +86,7 @@ def read_data(path):
 
 def read_xyz(path):
     """Frames of an extxyz samples file: (species, positions, comment keys)."""
-    try:
-        lines = open(path).read().splitlines()
-    except OSError as e:
-        fail(f"cannot read samples file {path}: {e}")
+    lines = read_lines(path, "samples file")
     frames, k = [], 0
     while k < len(lines):
         try:
@@ -164,10 +167,7 @@ def cmd_samples(kind, xyz, data_path, want_frames):
 
 def read_thermo(log):
     """The thermo table of the (last) run in a LAMMPS log: column names, rows of floats."""
-    try:
-        lines = open(log).read().splitlines()
-    except OSError as e:
-        fail(f"cannot read log {log}: {e}")
+    lines = read_lines(log, "log")
     header, rows = None, []
     for line in lines:
         w = line.split()
@@ -267,10 +267,7 @@ def cmd_energies(xyz, log):
 
 
 def read_dump(path):
-    try:
-        lines = open(path).read().splitlines()
-    except OSError as e:
-        fail(f"cannot read dump {path}: {e}")
+    lines = read_lines(path, "dump")
     try:
         start = next(k for k, l in enumerate(lines) if l.startswith("ITEM: ATOMS")) + 1
     except StopIteration:
